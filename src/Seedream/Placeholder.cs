@@ -1,0 +1,1 @@
+namespace Seedream { internal static class Placeholder { } }

@@ -1,0 +1,2 @@
+// placeholder, replaced by the fake API owner
+return 0;
