@@ -1,0 +1,143 @@
+#Requires -Version 7.2
+<#
+.SYNOPSIS
+    Builds, tests, demonstrates, packages and benchmarks the Seedream module.
+.DESCRIPTION
+    Tasks:
+      Build    (default) writes an importable module to out/Seedream.
+      Test     builds, runs the xUnit and Pester suites, prints 'N passed, N failed', exits non-zero on failure.
+      Demo     starts the fake Seedream API and runs a short pipeline against it, saving images under out/demo.
+      Package  writes a PowerShell Gallery package (Seedream.<version>.nupkg) under out/.
+      Bench    runs the benchmarks against the fake API and prints a table (not part of Test).
+    Everything comes from NuGet through dotnet; nothing else is fetched.
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh ./build.ps1
+.EXAMPLE
+    dotnet pwsh ./build.ps1 -Task Test
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Demo', 'Package', 'Bench')]
+    [string] $Task = 'Build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+$Root = $PSScriptRoot
+$Out = Join-Path $Root 'out'
+$ModuleOut = Join-Path $Out 'Seedream'
+$FakeApiOut = Join-Path $Out 'fakeapi'
+$PesterVersion = '5.7.1'
+
+function Get-PwshCommand {
+    # Under 'dotnet pwsh' the process is dotnet and PowerShell is pwsh.dll in $PSHOME; elsewhere it is the pwsh executable.
+    if ((Split-Path ([Environment]::ProcessPath) -Leaf) -like 'dotnet*') { , @([Environment]::ProcessPath, (Join-Path $PSHOME 'pwsh.dll')) }
+    else { , @([Environment]::ProcessPath) }
+}
+
+function Invoke-Dotnet {
+    # A plain function (no [Parameter]) so arguments such as -o pass through untouched.
+    & dotnet @args
+    if ($LASTEXITCODE -ne 0) { throw "dotnet $($args -join ' ') failed with exit code $LASTEXITCODE." }
+}
+
+function Invoke-Build {
+    Write-Host "Building the module ($Configuration) into $ModuleOut"
+    $publish = Join-Path $Out 'publish'
+    Invoke-Dotnet publish (Join-Path $Root 'src/Seedream/Seedream.csproj') -c $Configuration -o $publish --nologo -v quiet
+    if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
+    New-Item -ItemType Directory -Path $ModuleOut | Out-Null
+    Get-ChildItem $publish -Filter '*.dll' |
+        Where-Object Name -NotIn 'System.Management.Automation.dll', 'Microsoft.PowerShell.CoreCLR.Eventing.dll' |
+        Copy-Item -Destination $ModuleOut
+    Copy-Item (Join-Path $Root 'Seedream.psd1') $ModuleOut
+    Copy-Item (Join-Path $Root 'src/Seedream/Seedream.Format.ps1xml') $ModuleOut
+    Copy-Item (Join-Path $Root 'en-US') $ModuleOut -Recurse
+    Copy-Item (Join-Path $Root 'LICENSE') $ModuleOut
+
+    Write-Host "Building the fake Seedream API into $FakeApiOut"
+    Invoke-Dotnet build (Join-Path $Root 'tests/Seedream.FakeApi/Seedream.FakeApi.csproj') -c $Configuration -o $FakeApiOut --nologo -v quiet
+    $null = Test-ModuleManifest (Join-Path $ModuleOut 'Seedream.psd1')
+    Write-Host "Module ready: Import-Module $ModuleOut"
+}
+
+function Get-PesterModule {
+    $packages = Join-Path $Out 'packages'
+    $manifest = Join-Path $packages "pester/$PesterVersion/tools/Pester.psd1"
+    if (-not (Test-Path $manifest)) {
+        Write-Host "Restoring Pester $PesterVersion from NuGet"
+        Invoke-Dotnet restore (Join-Path $Root 'tests/Pester/Restore/Pester.Restore.csproj') --packages $packages --nologo -v quiet
+    }
+    $manifest
+}
+
+function Invoke-Test {
+    Invoke-Build
+    $results = Join-Path $Out 'test-results'
+    if (Test-Path $results) { Remove-Item $results -Recurse -Force }
+    New-Item -ItemType Directory -Path $results | Out-Null
+
+    Write-Host 'Running xUnit tests'
+    & dotnet test (Join-Path $Root 'tests/Seedream.Tests/Seedream.Tests.csproj') -c $Configuration --nologo `
+        --logger 'trx;LogFileName=xunit.trx' --logger 'console;verbosity=minimal' --results-directory $results
+    $trx = [xml](Get-Content (Join-Path $results 'xunit.trx') -Raw)
+    $xunitPassed = [int]$trx.TestRun.ResultSummary.Counters.passed
+    $xunitFailed = [int]$trx.TestRun.ResultSummary.Counters.failed + [int]$trx.TestRun.ResultSummary.Counters.error
+    if ([int]$trx.TestRun.ResultSummary.Counters.total -eq 0) { $xunitFailed++ }
+
+    Write-Host 'Running Pester tests'
+    $pester = Get-PesterModule
+    $summary = Join-Path $results 'pester.json'
+    $pwsh = Get-PwshCommand
+    & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File (Join-Path $Root 'tests/Pester/Invoke-PesterSuite.ps1') `
+        -PesterManifest $pester -ModulePath $ModuleOut -FakeApiPath $FakeApiOut -SummaryPath $summary
+    if (Test-Path $summary) {
+        $pesterResult = Get-Content $summary -Raw | ConvertFrom-Json
+        $pesterPassed = [int]$pesterResult.Passed
+        $pesterFailed = [int]$pesterResult.Failed
+    }
+    else {
+        Write-Warning 'Pester wrote no summary; counting the suite as one failure.'
+        $pesterPassed = 0
+        $pesterFailed = 1
+    }
+
+    Write-Host "xUnit: $xunitPassed passed, $xunitFailed failed. Pester: $pesterPassed passed, $pesterFailed failed."
+    $passed = $xunitPassed + $pesterPassed
+    $failed = $xunitFailed + $pesterFailed
+    Write-Host "$passed passed, $failed failed"
+    if ($failed -gt 0) { exit 1 }
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    Import-Module (Join-Path $Root 'tests/Pester/Seedream.TestHelpers.psm1') -Force
+    $fake = Start-FakeSeedreamApi -Path $FakeApiOut
+    try {
+        $env:SEEDREAM_BASE_URI = $fake.ApiV1
+        $env:SEEDREAM_API_KEY = $fake.ApiKey
+        Import-Module $ModuleOut -Force
+        $demo = Join-Path $Out 'demo'
+        New-SeedreamImage -Prompt 'a red fox in the snow' -Verbose |
+            Edit-SeedreamImage -Prompt 'make it night' -Verbose |
+            Save-SeedreamResult -Path $demo -PassThru -Verbose |
+            Format-Table Name, Length | Out-Host
+        New-SeedreamImage -Prompt 'a four-panel storyboard of a cat astronaut' -MaxImages 4 -Stream |
+            Save-SeedreamResult -Path $demo -PassThru | Format-Table Name, Length | Out-Host
+    }
+    finally {
+        Remove-Item Env:SEEDREAM_BASE_URI, Env:SEEDREAM_API_KEY -ErrorAction SilentlyContinue
+        Stop-FakeSeedreamApi $fake
+    }
+}
+
+switch ($Task) {
+    'Build' { Invoke-Build }
+    'Test' { Invoke-Test }
+    'Demo' { Invoke-Demo }
+    'Package' { Invoke-Build; & (Join-Path $Root 'tests/Package/New-GalleryPackage.ps1') -ModulePath $ModuleOut -OutputPath $Out }
+    'Bench' { Invoke-Build; & (Join-Path $Root 'tests/Bench/Invoke-Benchmarks.ps1') -ModulePath $ModuleOut -FakeApiPath $FakeApiOut }
+}

@@ -1,0 +1,59 @@
+using System;
+using System.Collections.Generic;
+
+namespace Seedream.Api
+{
+    /// <summary>What a request asks the API to do, told by its body alone (see shared/API-CONTRACT.md).</summary>
+    public enum GenerationMode
+    {
+        TextToImage,
+        Edit,
+        Fusion,
+        Sequence,
+        ImageToSequence,
+    }
+
+    /// <summary>The wire values of response_format.</summary>
+    public static class ResponseFormats
+    {
+        public const string Url = "url";
+        public const string Base64Json = "b64_json";
+    }
+
+    /// <summary>One call to POST {base}/images/generations, before it is written as JSON.</summary>
+    public sealed class GenerationRequest
+    {
+        public string Model { get; set; } = "";
+        public string Prompt { get; set; } = "";
+
+        /// <summary>Reference images in order ("image 1", "image 2", ...): http(s) URLs or data URIs.</summary>
+        public IReadOnlyList<string> Images { get; set; } = Array.Empty<string>();
+
+        /// <summary>When set, sequential_image_generation is auto with this max_images.</summary>
+        public int? MaxImages { get; set; }
+
+        public string? Size { get; set; }
+        public string ResponseFormat { get; set; } = ResponseFormats.Url;
+        public string? OutputFormat { get; set; }
+        public bool Watermark { get; set; }
+        public bool Stream { get; set; }
+        public string? OptimizePromptMode { get; set; }
+
+        /// <summary>Fields merged into the top level of the body; a key here replaces the module's own field of that name.</summary>
+        public IReadOnlyDictionary<string, object?>? AdditionalBody { get; set; }
+
+        public GenerationMode Mode =>
+            MaxImages.HasValue
+                ? (Images.Count > 0 ? GenerationMode.ImageToSequence : GenerationMode.Sequence)
+                : Images.Count switch
+                {
+                    0 => GenerationMode.TextToImage,
+                    1 => GenerationMode.Edit,
+                    _ => GenerationMode.Fusion,
+                };
+
+        /// <summary>The most images this request can produce (and so be billed for).</summary>
+        public int MaxOutputImages =>
+            MaxImages is int n ? Math.Max(0, Math.Min(n, 15 - Images.Count)) : 1;
+    }
+}

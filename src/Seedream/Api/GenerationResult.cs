@@ -1,0 +1,70 @@
+using System;
+using System.Collections.Generic;
+
+namespace Seedream.Api
+{
+    /// <summary>The error object the API puts in an error body, a failed data[] slot or a stream event.</summary>
+    public sealed class ApiError
+    {
+        public ApiError(string code, string message, string? param = null, string? type = null)
+        {
+            Code = code;
+            Message = message;
+            Param = param;
+            Type = type;
+        }
+
+        public string Code { get; }
+        public string Message { get; }
+        public string? Param { get; }
+        public string? Type { get; }
+        public override string ToString() => $"{Code}: {Message}";
+    }
+
+    /// <summary>What the API reports as billed: generated images and tokens.</summary>
+    public sealed class GenerationUsage
+    {
+        public GenerationUsage(int generatedImages, long outputTokens, long totalTokens)
+        {
+            GeneratedImages = generatedImages;
+            OutputTokens = outputTokens;
+            TotalTokens = totalTokens;
+        }
+
+        public int GeneratedImages { get; }
+        public long OutputTokens { get; }
+        public long TotalTokens { get; }
+        public override string ToString() => $"{GeneratedImages} images, {TotalTokens} tokens";
+    }
+
+    /// <summary>One slot of the answer: an image (a URL or its decoded bytes) or the error that took its place.</summary>
+    public sealed class GeneratedImage
+    {
+        public int Index { get; set; }
+        public string? Url { get; set; }
+
+        /// <summary>The decoded bytes of a b64_json answer.</summary>
+        public byte[]? Bytes { get; set; }
+
+        /// <summary>The size as the API states it, WxH.</summary>
+        public string? Size { get; set; }
+
+        public ApiError? Error { get; set; }
+        public string? Model { get; set; }
+        public DateTimeOffset? Created { get; set; }
+        public bool Succeeded => Error is null;
+    }
+
+    /// <summary>The whole answer to one request, after every image has arrived.</summary>
+    public sealed class GenerationResult
+    {
+        public string Model { get; set; } = "";
+        public DateTimeOffset Created { get; set; }
+        public IList<GeneratedImage> Images { get; } = new List<GeneratedImage>();
+        public GenerationUsage? Usage { get; set; }
+        public string? RequestId { get; set; }
+        public int StatusCode { get; set; }
+        public int Attempts { get; set; }
+        public TimeSpan Elapsed { get; set; }
+    }
+}

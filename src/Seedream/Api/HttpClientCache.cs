@@ -1,0 +1,104 @@
+using System;
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http;
+
+namespace Seedream.Api
+{
+    /// <summary>How connections are made: proxy and connect time-out. Equal settings share one HttpClient.</summary>
+    public sealed class ConnectionSettings : IEquatable<ConnectionSettings>
+    {
+        public Uri? Proxy { get; set; }
+        public NetworkCredential? ProxyCredential { get; set; }
+        public bool ProxyUseDefaultCredentials { get; set; }
+        public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+        public bool Equals(ConnectionSettings? other) =>
+            other != null &&
+            Equals(Proxy, other.Proxy) &&
+            ProxyUseDefaultCredentials == other.ProxyUseDefaultCredentials &&
+            ConnectTimeout == other.ConnectTimeout &&
+            SameCredential(ProxyCredential, other.ProxyCredential);
+
+        private static bool SameCredential(NetworkCredential? a, NetworkCredential? b) =>
+            a is null || b is null
+                ? a is null && b is null
+                : a.UserName == b.UserName && a.Domain == b.Domain && a.Password == b.Password;
+
+        public override bool Equals(object? obj) => Equals(obj as ConnectionSettings);
+
+        public override int GetHashCode() =>
+            ((Proxy?.GetHashCode() ?? 0) * 397) ^ ConnectTimeout.GetHashCode() ^ (ProxyUseDefaultCredentials ? 1 : 0);
+    }
+
+    /// <summary>
+    /// One HttpClient per distinct <see cref="ConnectionSettings"/>, made on first use and kept for the process,
+    /// so calls and cmdlets reuse connections and nothing network-related is built at import.
+    /// </summary>
+    public static class HttpClientCache
+    {
+        private static readonly ConcurrentDictionary<ConnectionSettings, HttpClient> Clients = new ConcurrentDictionary<ConnectionSettings, HttpClient>();
+
+        public static HttpClient Get(ConnectionSettings settings) => Clients.GetOrAdd(settings, Create);
+
+        private static HttpClient Create(ConnectionSettings settings)
+        {
+            HttpMessageHandler handler = CreateHandler(settings);
+            return new HttpClient(handler, disposeHandler: true)
+            {
+                // Each call bounds itself with its own token; HttpClient's own limit would cut long streams.
+                Timeout = System.Threading.Timeout.InfiniteTimeSpan,
+            };
+        }
+
+        private static HttpMessageHandler CreateHandler(ConnectionSettings settings)
+        {
+            IWebProxy? proxy = null;
+            if (settings.Proxy != null)
+            {
+                proxy = new WebProxy(settings.Proxy)
+                {
+                    Credentials = settings.ProxyUseDefaultCredentials ? CredentialCache.DefaultCredentials : settings.ProxyCredential,
+                    UseDefaultCredentials = settings.ProxyUseDefaultCredentials,
+                };
+            }
+
+            // SocketsHttpHandler (PowerShell 7) has a connect time-out and pooled-connection lifetime; Windows
+            // PowerShell's HttpClientHandler does not, and there the whole-request time-out covers connecting.
+            Type? socketsHandler = Type.GetType("System.Net.Http.SocketsHttpHandler, System.Net.Http", throwOnError: false);
+            if (socketsHandler != null && Activator.CreateInstance(socketsHandler) is HttpMessageHandler sockets)
+            {
+                Set(sockets, "ConnectTimeout", settings.ConnectTimeout);
+                Set(sockets, "PooledConnectionLifetime", TimeSpan.FromMinutes(5));
+                Set(sockets, "AutomaticDecompression", DecompressionMethods.GZip | DecompressionMethods.Deflate);
+                if (proxy != null)
+                {
+                    Set(sockets, "Proxy", proxy);
+                    Set(sockets, "UseProxy", true);
+                }
+                else if (settings.ProxyUseDefaultCredentials)
+                {
+                    Set(sockets, "DefaultProxyCredentials", CredentialCache.DefaultCredentials);
+                }
+
+                return sockets;
+            }
+
+            var handler = new HttpClientHandler { AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate };
+            if (proxy != null)
+            {
+                handler.Proxy = proxy;
+                handler.UseProxy = true;
+            }
+            else if (settings.ProxyUseDefaultCredentials)
+            {
+                handler.DefaultProxyCredentials = CredentialCache.DefaultCredentials;
+            }
+
+            return handler;
+        }
+
+        private static void Set(object target, string property, object value) =>
+            target.GetType().GetProperty(property)?.SetValue(target, value);
+    }
+}

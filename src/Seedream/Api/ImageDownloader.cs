@@ -1,0 +1,124 @@
+using System;
+using System.IO;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Seedream.Api
+{
+    /// <summary>
+    /// Fetches a generated image from its hosted URL. The API key is never sent: the image host is not the API.
+    /// Only http(s), at most <see cref="MaxBytes"/>, retried like API calls when nothing arrived.
+    /// </summary>
+    public sealed class ImageDownloader
+    {
+        private readonly HttpClient _http;
+
+        public ImageDownloader(HttpClient http, RetryPolicy? retryPolicy = null)
+        {
+            _http = http;
+            RetryPolicy = retryPolicy ?? new RetryPolicy();
+        }
+
+        public RetryPolicy RetryPolicy { get; }
+        public long MaxBytes { get; set; } = 100L * 1024 * 1024;
+        public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(600);
+
+        /// <summary>Copies the image into <paramref name="destination"/>; reports (bytes so far, total or null).</summary>
+        public async Task DownloadAsync(Uri url, Stream destination, Action<long, long?>? progress, Action<RetryNotice>? retrying, CancellationToken cancellationToken)
+        {
+            if (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+            {
+                throw new SeedreamException($"Only http and https image URLs can be downloaded; '{url.Scheme}' cannot.");
+            }
+
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(Timeout);
+            int maxAttempts = RetryPolicy.MaxRetryCount + 1;
+            for (int attempt = 1; ; attempt++)
+            {
+                HttpResponseMessage? response = null;
+                try
+                {
+                    using var message = new HttpRequestMessage(HttpMethod.Get, url);
+                    response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+                    int status = (int)response.StatusCode;
+                    if (!response.IsSuccessStatusCode)
+                    {
+                        if (attempt < maxAttempts && RetryPolicy.IsRetryable(status, null, response.Headers))
+                        {
+                            TimeSpan delay = RetryPolicy.GetDelay(attempt, response.Headers, DateTimeOffset.UtcNow);
+                            retrying?.Invoke(new RetryNotice(attempt, maxAttempts, $"HTTP {status}", delay));
+                            await Task.Delay(delay, timeout.Token).ConfigureAwait(false);
+                            continue;
+                        }
+
+                        string hint = status == 403 || status == 404 || status == 410
+                            ? " Hosted image URLs expire 24 hours after creation; generate the image again or save with -ResponseFormat Base64Json."
+                            : "";
+                        throw new SeedreamException($"Downloading {DescribeUrl(url)} failed with HTTP {status} {response.ReasonPhrase}.{hint}") { Attempts = attempt };
+                    }
+
+                    long? total = response.Content.Headers.ContentLength;
+                    if (total > MaxBytes)
+                    {
+                        throw new SeedreamException($"The image at {DescribeUrl(url)} is {total:N0} bytes, over the {MaxBytes:N0}-byte download cap.");
+                    }
+
+                    using Stream content = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+                    await CopyAsync(content, destination, total, progress, timeout.Token).ConfigureAwait(false);
+                    return;
+                }
+                catch (HttpRequestException ex) when (response is null && attempt < maxAttempts && !timeout.IsCancellationRequested)
+                {
+                    TimeSpan delay = RetryPolicy.GetDelay(attempt, null, DateTimeOffset.UtcNow);
+                    retrying?.Invoke(new RetryNotice(attempt, maxAttempts, "connection failed: " + ex.Message, delay));
+                    await Task.Delay(delay, timeout.Token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is HttpRequestException || ex is IOException)
+                {
+                    if (cancellationToken.IsCancellationRequested)
+                    {
+                        throw new OperationCanceledException(cancellationToken);
+                    }
+
+                    throw new SeedreamTransportException($"Downloading {DescribeUrl(url)} failed: {ex.Message}", mayHaveBeenBilled: false, ex) { Attempts = attempt };
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    throw new SeedreamTimeoutException($"Downloading {DescribeUrl(url)} did not finish within {Timeout.TotalSeconds:0.#} s.", false) { Attempts = attempt };
+                }
+                finally
+                {
+                    response?.Dispose();
+                }
+            }
+        }
+
+        private async Task CopyAsync(Stream source, Stream destination, long? total, Action<long, long?>? progress, CancellationToken cancellationToken)
+        {
+            byte[] buffer = new byte[81920];
+            long copied = 0;
+            int read;
+            while ((read = await source.ReadAsync(buffer, 0, buffer.Length, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                copied += read;
+                if (copied > MaxBytes)
+                {
+                    throw new SeedreamException($"The image grew past the {MaxBytes:N0}-byte download cap; the download was stopped.");
+                }
+
+                await destination.WriteAsync(buffer, 0, read, cancellationToken).ConfigureAwait(false);
+                progress?.Invoke(copied, total);
+            }
+
+            if (total is long expected && copied != expected)
+            {
+                throw new IOException($"The download ended after {copied:N0} of {expected:N0} bytes.");
+            }
+        }
+
+        /// <summary>Scheme, host and path only: signed query strings stay out of messages.</summary>
+        public static string DescribeUrl(Uri url) => url.GetLeftPart(UriPartial.Path);
+    }
+}

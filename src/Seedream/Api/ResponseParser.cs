@@ -1,0 +1,149 @@
+using System;
+using System.Text;
+using System.Text.Json;
+
+namespace Seedream.Api
+{
+    /// <summary>Reads the API's JSON: success bodies, error bodies and stream event data.</summary>
+    public static class ResponseParser
+    {
+        /// <summary>Reads a success body into <paramref name="result"/>, decoding b64_json to bytes.</summary>
+        public static void ReadGenerationBody(JsonElement root, GenerationResult result)
+        {
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw new FormatException("The answer is not a JSON object.");
+            }
+
+            result.Model = GetString(root, "model") ?? result.Model;
+            if (root.TryGetProperty("created", out JsonElement created) && created.TryGetInt64(out long seconds))
+            {
+                result.Created = DateTimeOffset.FromUnixTimeSeconds(seconds);
+            }
+
+            if (root.TryGetProperty("data", out JsonElement data) && data.ValueKind == JsonValueKind.Array)
+            {
+                int index = 0;
+                foreach (JsonElement item in data.EnumerateArray())
+                {
+                    GeneratedImage image = ReadImage(item, index++);
+                    image.Model = result.Model;
+                    image.Created = result.Created;
+                    result.Images.Add(image);
+                }
+            }
+
+            if (root.TryGetProperty("usage", out JsonElement usage))
+            {
+                result.Usage = ReadUsage(usage);
+            }
+        }
+
+        /// <summary>One data[] slot, or the image fields of a partial_succeeded/partial_failed event.</summary>
+        public static GeneratedImage ReadImage(JsonElement item, int index)
+        {
+            var image = new GeneratedImage { Index = index };
+            if (item.ValueKind != JsonValueKind.Object)
+            {
+                image.Error = new ApiError("InvalidResponse", "A data[] slot was not a JSON object.");
+                return image;
+            }
+
+            if (item.TryGetProperty("error", out JsonElement error) && error.ValueKind == JsonValueKind.Object)
+            {
+                image.Error = ReadError(error);
+            }
+
+            image.Url = GetString(item, "url");
+            image.Size = GetString(item, "size");
+            if (item.TryGetProperty("b64_json", out JsonElement base64) && base64.ValueKind == JsonValueKind.String)
+            {
+                image.Bytes = base64.GetBytesFromBase64();
+            }
+
+            if (image.Error is null && image.Url is null && image.Bytes is null)
+            {
+                image.Error = new ApiError("InvalidResponse", "A data[] slot held neither url, b64_json nor error.");
+            }
+
+            return image;
+        }
+
+        public static GenerationUsage ReadUsage(JsonElement usage) =>
+            new GenerationUsage(
+                (int)GetInt64(usage, "generated_images"),
+                GetInt64(usage, "output_tokens"),
+                GetInt64(usage, "total_tokens"));
+
+        public static ApiError ReadError(JsonElement error) =>
+            new ApiError(
+                GetString(error, "code") ?? "Unknown",
+                GetString(error, "message") ?? "",
+                NullIfEmpty(GetString(error, "param")),
+                NullIfEmpty(GetString(error, "type")));
+
+        /// <summary>
+        /// Reads an error body. A JSON body with an error object gives that error; anything else (an HTML page
+        /// from a proxy, plain text) gives a short readable line, never a dump.
+        /// </summary>
+        public static ApiError ReadErrorBody(byte[] body, string? mediaType, int statusCode, string reasonPhrase)
+        {
+            try
+            {
+                using JsonDocument document = JsonDocument.Parse(body);
+                if (document.RootElement.ValueKind == JsonValueKind.Object &&
+                    document.RootElement.TryGetProperty("error", out JsonElement error))
+                {
+                    if (error.ValueKind == JsonValueKind.Object)
+                    {
+                        return ReadError(error);
+                    }
+
+                    if (error.ValueKind == JsonValueKind.String)
+                    {
+                        return new ApiError(HttpCode(statusCode), error.GetString() ?? "");
+                    }
+                }
+            }
+            catch (JsonException)
+            {
+                // Not JSON: summarised below.
+            }
+
+            string kind = mediaType != null && mediaType.IndexOf("html", StringComparison.OrdinalIgnoreCase) >= 0
+                ? "an HTML page"
+                : body.Length == 0 ? "an empty body" : $"a non-JSON body ({mediaType ?? "no content type"})";
+            string title = mediaType != null && mediaType.IndexOf("html", StringComparison.OrdinalIgnoreCase) >= 0
+                ? HtmlTitle(body)
+                : "";
+            string message = $"HTTP {statusCode} {reasonPhrase} with {kind}" +
+                             (title.Length > 0 ? $" titled '{title}'" : "") +
+                             "; a proxy or gateway may have answered instead of the Seedream API.";
+            return new ApiError(HttpCode(statusCode), message);
+        }
+
+        private static string HttpCode(int statusCode) => "Http" + statusCode;
+
+        private static string HtmlTitle(byte[] body)
+        {
+            string text = Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, 8192));
+            int start = text.IndexOf("<title>", StringComparison.OrdinalIgnoreCase);
+            int end = start < 0 ? -1 : text.IndexOf("</title>", start, StringComparison.OrdinalIgnoreCase);
+            if (start < 0 || end < 0)
+            {
+                return "";
+            }
+
+            string title = text.Substring(start + 7, end - start - 7).Trim();
+            return title.Length > 80 ? title.Substring(0, 80) + "..." : title;
+        }
+
+        private static string? GetString(JsonElement element, string name) =>
+            element.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+        private static long GetInt64(JsonElement element, string name) =>
+            element.TryGetProperty(name, out JsonElement value) && value.TryGetInt64(out long number) ? number : 0;
+
+        private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+    }
+}

@@ -1,0 +1,144 @@
+using System;
+using System.Globalization;
+using System.Linq;
+using System.Net.Http.Headers;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Seedream.Api
+{
+    /// <summary>
+    /// Which failures are worth another attempt, and how long to wait before it: the server's hint
+    /// (retry-after-ms, Retry-After as seconds or a date) when it gives one, else capped exponential backoff with jitter.
+    /// </summary>
+    public sealed class RetryPolicy
+    {
+        /// <summary>429 codes that will not clear by waiting.</summary>
+        private static readonly string[] PermanentLimitCodes = { "QuotaExceeded", "SetLimitExceeded", "AccountOverdueError" };
+
+        private readonly Func<double> _random;
+
+        public RetryPolicy(int maxRetryCount = 2, Func<double>? random = null)
+        {
+            MaxRetryCount = maxRetryCount;
+            _random = random ?? ThreadSafeRandom;
+        }
+
+        public int MaxRetryCount { get; }
+        public TimeSpan InitialDelay { get; set; } = TimeSpan.FromSeconds(0.5);
+        public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(8);
+
+        /// <summary>The longest a server hint is followed; a longer hint is cut to this.</summary>
+        public TimeSpan MaxServerDelay { get; set; } = TimeSpan.FromSeconds(60);
+
+        /// <summary>Whether an error answer may succeed when sent again.</summary>
+        public static bool IsRetryable(int statusCode, string? errorCode, HttpResponseHeaders? headers = null)
+        {
+            if (headers != null && headers.TryGetValues("x-should-retry", out var values))
+            {
+                string hint = values.FirstOrDefault() ?? "";
+                if (hint.Equals("true", StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+
+                if (hint.Equals("false", StringComparison.OrdinalIgnoreCase))
+                {
+                    return false;
+                }
+            }
+
+            if (errorCode != null && PermanentLimitCodes.Contains(errorCode, StringComparer.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+
+            return statusCode == 408 || statusCode == 409 || statusCode == 429 || statusCode >= 500;
+        }
+
+        /// <summary>The wait before retry number <paramref name="retry"/> (1 for the first retry).</summary>
+        public TimeSpan GetDelay(int retry, HttpResponseHeaders? headers, DateTimeOffset now)
+        {
+            TimeSpan? hint = ServerHint(headers, now);
+            if (hint is TimeSpan fromServer)
+            {
+                return fromServer > MaxServerDelay ? MaxServerDelay : fromServer;
+            }
+
+            double backoff = Math.Min(InitialDelay.TotalMilliseconds * Math.Pow(2, retry - 1), MaxDelay.TotalMilliseconds);
+            double jitter = 1 - (0.25 * _random());
+            return TimeSpan.FromMilliseconds(backoff * jitter);
+        }
+
+        /// <summary>retry-after-ms, else Retry-After (delta seconds or an HTTP date); null when neither is usable.</summary>
+        public static TimeSpan? ServerHint(HttpResponseHeaders? headers, DateTimeOffset now)
+        {
+            if (headers is null)
+            {
+                return null;
+            }
+
+            if (headers.TryGetValues("retry-after-ms", out var msValues) &&
+                double.TryParse(msValues.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out double ms) && ms >= 0)
+            {
+                return TimeSpan.FromMilliseconds(ms);
+            }
+
+            RetryConditionHeaderValue? retryAfter = headers.RetryAfter;
+            if (retryAfter?.Delta is TimeSpan delta && delta >= TimeSpan.Zero)
+            {
+                return delta;
+            }
+
+            if (retryAfter?.Date is DateTimeOffset date)
+            {
+                TimeSpan wait = date - now;
+                return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+            }
+
+            return null;
+        }
+
+        private static readonly ThreadLocal<Random> Randoms = new ThreadLocal<Random>(() => new Random(Guid.NewGuid().GetHashCode()));
+
+        private static double ThreadSafeRandom() => Randoms.Value!.NextDouble();
+    }
+
+    /// <summary>
+    /// A pause shared by every request of one command: when one is told to slow down (429),
+    /// the others wait too instead of hammering the limit and failing.
+    /// </summary>
+    public sealed class SharedBackoff
+    {
+        private long _resumeAtTicks;
+
+        public void PauseFor(TimeSpan delay)
+        {
+            long target = DateTime.UtcNow.Add(delay).Ticks;
+            long current;
+            do
+            {
+                current = Interlocked.Read(ref _resumeAtTicks);
+                if (current >= target)
+                {
+                    return;
+                }
+            }
+            while (Interlocked.CompareExchange(ref _resumeAtTicks, target, current) != current);
+        }
+
+        public async Task WaitAsync(CancellationToken cancellationToken)
+        {
+            while (true)
+            {
+                TimeSpan wait = new DateTime(Interlocked.Read(ref _resumeAtTicks), DateTimeKind.Utc) - DateTime.UtcNow;
+                if (wait <= TimeSpan.Zero)
+                {
+                    return;
+                }
+
+                await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using System.Management.Automation;
+using Seedream.Catalog;
+
+namespace Seedream.Commands
+{
+    /// <summary>
+    /// Connect-Seedream: sets this session's provider, and optionally key and base URI, as defaults for later calls.
+    /// Checks the values; sends nothing. What is not given keeps coming from the environment or the defaults.
+    /// </summary>
+    [Cmdlet(VerbsCommunications.Connect, "Seedream")]
+    [OutputType(typeof(SeedreamConnection))]
+    public sealed class ConnectSeedreamCommand : ApiCmdlet
+    {
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override void EndProcessing()
+        {
+            SeedreamProvider provider = ModelCatalog.FindProvider(Provider)
+                ?? ConnectionDefaults.Current?.Provider
+                ?? ModelCatalog.DefaultProvider;
+            ConnectionDefaults.Current = new ConnectionDefaults(provider, BaseUri, ApiKey);
+            SeedreamConnection connection = ResolveConnection(requireKey: false);
+            WriteVerbose($"Connected to {connection.Provider} at {connection.BaseUri} (from {connection.BaseUriSource}); key from {connection.ApiKeySource}.");
+            if (!connection.HasApiKey)
+            {
+                WriteWarning($"No API key yet: pass -ApiKey, or set ${string.Join(" or $", provider.ApiKeyVariables)} before generating.");
+            }
+
+            if (PassThru.IsPresent)
+            {
+                WriteObject(connection);
+            }
+        }
+    }
+}

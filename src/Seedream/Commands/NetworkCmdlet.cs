@@ -1,0 +1,65 @@
+using System;
+using System.Management.Automation;
+using System.Net;
+using Seedream.Api;
+
+namespace Seedream.Commands
+{
+    /// <summary>Parameters of every cmdlet that goes over the network: retries, time-outs and proxy.</summary>
+    public abstract class NetworkCmdlet : SeedreamCmdlet
+    {
+        /// <summary>Retries after a transient failure (408, 409, 429, 5xx, no connection). 0 turns retries off.</summary>
+        [Parameter]
+        [ValidateRange(0, 10)]
+        public int MaxRetryCount { get; set; } = 2;
+
+        /// <summary>Bounds the whole call, retries included.</summary>
+        [Parameter]
+        [ValidateRange(1, 86400)]
+        public int TimeoutSec { get; set; } = 600;
+
+        /// <summary>Bounds making a connection (PowerShell 7; Windows PowerShell counts it in -TimeoutSec).</summary>
+        [Parameter]
+        [ValidateRange(1, 3600)]
+        public int ConnectTimeoutSec { get; set; } = 30;
+
+        [Parameter]
+        public Uri? Proxy { get; set; }
+
+        [Parameter]
+        [Credential]
+        public PSCredential? ProxyCredential { get; set; }
+
+        [Parameter]
+        public SwitchParameter ProxyUseDefaultCredentials { get; set; }
+
+        protected override void BeginProcessing()
+        {
+            if (ProxyCredential != null && Proxy is null)
+            {
+                ThrowTerminatingError(SeedreamErrors.InvalidParameterRecord(nameof(ProxyCredential), "needs -Proxy: say which proxy the credential is for.", ProxyCredential.UserName));
+            }
+
+            if (ProxyCredential != null && ProxyUseDefaultCredentials.IsPresent)
+            {
+                ThrowTerminatingError(SeedreamErrors.InvalidParameterRecord(nameof(ProxyUseDefaultCredentials), "cannot be used together with -ProxyCredential.", null));
+            }
+
+            base.BeginProcessing();
+        }
+
+        protected ConnectionSettings ConnectionSettings => new ConnectionSettings
+        {
+            Proxy = Proxy,
+            ProxyCredential = ProxyCredential?.GetNetworkCredential(),
+            ProxyUseDefaultCredentials = ProxyUseDefaultCredentials.IsPresent,
+            ConnectTimeout = TimeSpan.FromSeconds(ConnectTimeoutSec),
+        };
+
+        protected RetryPolicy RetryPolicy => new RetryPolicy(MaxRetryCount);
+
+        /// <summary>A retry is news for -Verbose, not a warning: it is expected and usually recovers.</summary>
+        protected static Action<RetryNotice> VerboseRetry(WorkSink sink, string what) => notice =>
+            sink.WriteVerbose($"{what}: attempt {notice.Attempt} of {notice.MaxAttempts} failed ({notice.Reason}); retrying in {notice.Delay.TotalSeconds:0.##} s.");
+    }
+}

@@ -1,0 +1,18 @@
+using System;
+using System.Management.Automation;
+using Seedream.Imaging;
+
+namespace Seedream.Commands
+{
+    /// <summary>New-SeedreamImage: text to image, or a batch sequence with -MaxImages. One prompt, one request.</summary>
+    [Cmdlet(VerbsCommon.New, "SeedreamImage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [OutputType(typeof(SeedreamImage))]
+    public sealed class NewSeedreamImageCommand : GenerationCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [AllowEmptyString]
+        public string Prompt { get; set; } = "";
+
+        protected override void ProcessRecord() => Submit(Prompt, Array.Empty<ReferenceImage>(), Prompt);
+    }
+}

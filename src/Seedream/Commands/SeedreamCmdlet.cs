@@ -1,0 +1,249 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Seedream.Commands
+{
+    /// <summary>
+    /// Base of every Seedream cmdlet. Work runs as tasks that honour one cancellation token (StopProcessing trips it);
+    /// what they produce is queued and written by the pipeline thread only. Objects and errors come out in input
+    /// order, one work item after another, while up to <see cref="ThrottleLimitValue"/> items run at once;
+    /// verbose, debug and warning lines are written as soon as they are said.
+    /// </summary>
+    public abstract class SeedreamCmdlet : PSCmdlet, IDisposable
+    {
+        private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
+        private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(2);
+
+        private readonly CancellationTokenSource _stop = new CancellationTokenSource();
+        private readonly Queue<WorkItem> _pending = new Queue<WorkItem>();
+        private readonly ConcurrentQueue<Action<Cmdlet>> _messages = new ConcurrentQueue<Action<Cmdlet>>();
+        private readonly SemaphoreSlim _signal = new SemaphoreSlim(0);
+        private int _running;
+        private bool _disposed;
+
+        protected CancellationToken StopToken => _stop.Token;
+
+        /// <summary>How many work items may run at once; derived cmdlets set it from -ThrottleLimit.</summary>
+        protected virtual int ThrottleLimitValue => 1;
+
+        /// <summary>How many work items have finished (for progress).</summary>
+        protected int CompletedItems { get; private set; }
+
+        /// <summary>How many work items have been started (for progress).</summary>
+        protected int StartedItems { get; private set; }
+
+        protected int RunningItems => Volatile.Read(ref _running);
+
+        protected override void StopProcessing() => _stop.Cancel();
+
+        protected override void EndProcessing()
+        {
+            Drain(untilRunningBelow: null);
+            OnAllWorkDone();
+        }
+
+        /// <summary>Called on the pipeline thread after the last item is drained (complete progress here).</summary>
+        protected virtual void OnAllWorkDone()
+        {
+        }
+
+        /// <summary>Called on the pipeline thread about every quarter second while work runs.</summary>
+        protected virtual void OnProgressTick()
+        {
+        }
+
+        /// <summary>Starts a work item; returns once fewer than the throttle limit are running.</summary>
+        protected void StartWork(Func<WorkSink, CancellationToken, Task> work, object? target)
+        {
+            var item = new WorkItem(this, target);
+            Interlocked.Increment(ref _running);
+            StartedItems++;
+            item.Task = Task.Run(async () =>
+            {
+                try
+                {
+                    await work(item.Sink, _stop.Token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _running);
+                    _signal.Release();
+                }
+            });
+            _pending.Enqueue(item);
+            Drain(untilRunningBelow: Math.Max(1, ThrottleLimitValue));
+        }
+
+        private void Drain(int? untilRunningBelow)
+        {
+            DateTime nextTick = DateTime.UtcNow;
+            while (true)
+            {
+                WriteMessages();
+                while (_pending.Count > 0)
+                {
+                    WorkItem head = _pending.Peek();
+                    head.WriteQueued(this);
+                    if (!head.Task!.IsCompleted)
+                    {
+                        break;
+                    }
+
+                    head.WriteQueued(this);
+                    _pending.Dequeue();
+                    CompletedItems++;
+                    if (head.Task.IsFaulted)
+                    {
+                        ReportFailure(head.Task.Exception!.GetBaseException(), head.Target);
+                    }
+                }
+
+                if (_stop.IsCancellationRequested)
+                {
+                    WaitForCleanup();
+                    throw new PipelineStoppedException();
+                }
+
+                bool done = untilRunningBelow is int limit ? RunningItems < limit : _pending.Count == 0;
+                if (done)
+                {
+                    WriteMessages();
+                    return;
+                }
+
+                if (DateTime.UtcNow >= nextTick)
+                {
+                    OnProgressTick();
+                    nextTick = DateTime.UtcNow + ProgressInterval;
+                }
+
+                try
+                {
+                    _signal.Wait(ProgressInterval, _stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Loop once more: writes what is queued, then stops.
+                }
+            }
+        }
+
+        /// <summary>Gives cancelled work a moment to delete its temporary files before the pipeline stops.</summary>
+        private void WaitForCleanup()
+        {
+            var tasks = new List<Task>();
+            foreach (WorkItem item in _pending)
+            {
+                tasks.Add(item.Task!);
+            }
+
+            try
+            {
+                Task.WaitAll(tasks.ToArray(), StopGrace);
+            }
+            catch (AggregateException)
+            {
+                // Cancelled work ends in exceptions; they are not news once the user pressed Ctrl+C.
+            }
+        }
+
+        private void ReportFailure(Exception exception, object? target)
+        {
+            if (exception is OperationCanceledException && _stop.IsCancellationRequested)
+            {
+                return;
+            }
+
+            ErrorRecord record = SeedreamErrors.FromException(exception, target);
+            if (SeedreamErrors.StopsTheBatch(exception))
+            {
+                ThrowTerminatingError(record);
+            }
+
+            WriteError(record);
+        }
+
+        private void WriteMessages()
+        {
+            while (_messages.TryDequeue(out Action<Cmdlet>? write))
+            {
+                write(this);
+            }
+        }
+
+        public void Dispose()
+        {
+            if (!_disposed)
+            {
+                _disposed = true;
+                _stop.Cancel();
+                _stop.Dispose();
+                _signal.Dispose();
+            }
+
+            GC.SuppressFinalize(this);
+        }
+
+        /// <summary>What a work item may say. Safe from any thread; nothing is written until the pipeline thread drains it.</summary>
+        protected sealed class WorkSink
+        {
+            private readonly SeedreamCmdlet _owner;
+            private readonly ConcurrentQueue<Action<Cmdlet>> _ordered;
+
+            internal WorkSink(SeedreamCmdlet owner, ConcurrentQueue<Action<Cmdlet>> ordered)
+            {
+                _owner = owner;
+                _ordered = ordered;
+            }
+
+            public void WriteObject(object value) => PostOrdered(c => c.WriteObject(value));
+
+            public void WriteError(ErrorRecord record) => PostOrdered(c => c.WriteError(record));
+
+            public void WriteVerbose(string text) => PostNow(c => c.WriteVerbose(text));
+
+            public void WriteDebug(string text) => PostNow(c => c.WriteDebug(text));
+
+            public void WriteWarning(string text) => PostNow(c => c.WriteWarning(text));
+
+            private void PostOrdered(Action<Cmdlet> write)
+            {
+                _ordered.Enqueue(write);
+                _owner._signal.Release();
+            }
+
+            private void PostNow(Action<Cmdlet> write)
+            {
+                _owner._messages.Enqueue(write);
+                _owner._signal.Release();
+            }
+        }
+
+        private sealed class WorkItem
+        {
+            private readonly ConcurrentQueue<Action<Cmdlet>> _ordered = new ConcurrentQueue<Action<Cmdlet>>();
+
+            public WorkItem(SeedreamCmdlet owner, object? target)
+            {
+                Target = target;
+                Sink = new WorkSink(owner, _ordered);
+            }
+
+            public object? Target { get; }
+            public WorkSink Sink { get; }
+            public Task? Task { get; set; }
+
+            public void WriteQueued(Cmdlet cmdlet)
+            {
+                while (_ordered.TryDequeue(out Action<Cmdlet>? write))
+                {
+                    write(cmdlet);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,109 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+using Seedream.Api;
+
+namespace Seedream.Commands
+{
+    /// <summary>Turns the module's exceptions into ErrorRecords with stable ErrorIds and fitting categories.</summary>
+    internal static class SeedreamErrors
+    {
+        public const string InvalidParameter = "Seedream.InvalidParameter";
+        public const string NoApiKey = "Seedream.NoApiKey";
+        public const string InsecureBaseUri = "Seedream.InsecureBaseUri";
+        public const string InvalidImage = "Seedream.InvalidImage";
+        public const string ImageFailed = "Seedream.ImageFailed";
+        public const string FileExists = "Seedream.FileExists";
+        public const string WriteFailed = "Seedream.WriteFailed";
+
+        public static ErrorRecord InvalidParameterRecord(string parameterName, string rule, object? target) =>
+            Record(new SeedreamValidationException(parameterName, $"Parameter -{parameterName}: {rule}"), InvalidParameter, ErrorCategory.InvalidArgument, target);
+
+        public static ErrorRecord Record(Exception exception, string errorId, ErrorCategory category, object? target) =>
+            new ErrorRecord(exception, errorId, category, target);
+
+        /// <summary>A failed slot of an answer: the other images of the request go on.</summary>
+        public static ErrorRecord ImageFailure(ApiError error, int index, string prompt, string? requestId)
+        {
+            string id = requestId is null ? "" : $" (request id {requestId})";
+            var exception = new SeedreamApiException($"Image {index} failed: {error.Code}: {error.Message}{id}", 200, error) { RequestId = requestId };
+            bool filtered = error.Code.IndexOf("SensitiveContent", StringComparison.OrdinalIgnoreCase) >= 0;
+            return new ErrorRecord(exception, filtered ? "Seedream.ContentFiltered" : ImageFailed,
+                filtered ? ErrorCategory.PermissionDenied : ErrorCategory.InvalidResult,
+                new ImageFailureTarget(prompt, index));
+        }
+
+        public static ErrorRecord FromException(Exception exception, object? target)
+        {
+            switch (exception)
+            {
+                case SeedreamValidationException:
+                    return Record(exception, InvalidParameter, ErrorCategory.InvalidArgument, target);
+                case SeedreamApiException api:
+                    (string id, ErrorCategory category) = Classify(api.StatusCode, api.ErrorCode);
+                    return Record(exception, id, category, target);
+                case SeedreamStreamException stream:
+                    return Record(exception, stream.Error is null ? "Seedream.StreamIncomplete" : "Seedream.StreamError",
+                        stream.Error is null ? ErrorCategory.ReadError : ErrorCategory.InvalidResult, target);
+                case SeedreamTimeoutException:
+                    return Record(exception, "Seedream.Timeout", ErrorCategory.OperationTimeout, target);
+                case SeedreamTransportException transport:
+                    return Record(exception, transport.MayHaveBeenBilled ? "Seedream.ResponseBroken" : "Seedream.ConnectionFailed",
+                        ErrorCategory.ConnectionError, target);
+                case UnauthorizedAccessException:
+                case IOException:
+                    return Record(exception, WriteFailed, ErrorCategory.WriteError, target);
+                case InvalidDataException:
+                    return Record(exception, InvalidImage, ErrorCategory.InvalidData, target);
+                case SeedreamException:
+                    return Record(exception, "Seedream.Failed", ErrorCategory.InvalidOperation, target);
+                default:
+                    return Record(exception, "Seedream.Unexpected", ErrorCategory.NotSpecified, target);
+            }
+        }
+
+        /// <summary>Failures that every further item would hit too (wrong key, no access, unknown model): stop the batch.</summary>
+        public static bool StopsTheBatch(Exception exception) =>
+            exception is SeedreamApiException { StatusCode: 401 or 403 or 404 };
+
+        private static (string, ErrorCategory) Classify(int status, string? code)
+        {
+            code ??= "";
+            if (code.IndexOf("SensitiveContent", StringComparison.OrdinalIgnoreCase) >= 0)
+            {
+                return ("Seedream.ContentFiltered", ErrorCategory.PermissionDenied);
+            }
+
+            if (code is "QuotaExceeded" or "SetLimitExceeded" or "AccountOverdueError")
+            {
+                return ("Seedream.QuotaExceeded", ErrorCategory.QuotaExceeded);
+            }
+
+            return status switch
+            {
+                400 => (InvalidParameter, ErrorCategory.InvalidArgument),
+                401 => ("Seedream.Authentication", ErrorCategory.AuthenticationError),
+                403 => ("Seedream.AccessDenied", ErrorCategory.PermissionDenied),
+                404 => ("Seedream.ModelNotFound", ErrorCategory.ObjectNotFound),
+                408 => ("Seedream.Timeout", ErrorCategory.OperationTimeout),
+                429 => ("Seedream.RateLimited", ErrorCategory.LimitsExceeded),
+                >= 500 => ("Seedream.ServerError", ErrorCategory.ResourceUnavailable),
+                _ => ("Seedream.ApiError", ErrorCategory.InvalidOperation),
+            };
+        }
+    }
+
+    /// <summary>The target object of a failed image: which prompt, which slot.</summary>
+    public sealed class ImageFailureTarget
+    {
+        public ImageFailureTarget(string prompt, int index)
+        {
+            Prompt = prompt;
+            Index = index;
+        }
+
+        public string Prompt { get; }
+        public int Index { get; }
+        public override string ToString() => $"image {Index} of '{Prompt}'";
+    }
+}

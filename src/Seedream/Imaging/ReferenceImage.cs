@@ -1,0 +1,101 @@
+using System;
+using System.IO;
+using System.Linq;
+using Seedream.Catalog;
+
+namespace Seedream.Imaging
+{
+    /// <summary>A reference image as it goes on the wire: an http(s) URL or a data URI, with where it came from.</summary>
+    public sealed class ReferenceImage
+    {
+        private ReferenceImage(string wireValue, string description)
+        {
+            WireValue = wireValue;
+            Description = description;
+        }
+
+        /// <summary>What goes into the request's image array.</summary>
+        public string WireValue { get; }
+
+        /// <summary>Short text for messages: the URL without its query, or the file path; never a payload.</summary>
+        public string Description { get; }
+
+        public static bool IsHttpUrl(string value) =>
+            Uri.TryCreate(value, UriKind.Absolute, out Uri? uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) && uri.Host.Length > 0;
+
+        public static bool IsDataUri(string value) => value.StartsWith("data:", StringComparison.OrdinalIgnoreCase);
+
+        public static ReferenceImage FromUrl(string url) =>
+            new ReferenceImage(url, new Uri(url).GetLeftPart(UriPartial.Path));
+
+        /// <summary>Checks a data URI's form: data:image/&lt;png|jpeg|webp|bmp|tiff|gif&gt;;base64,&lt;payload&gt;, lower-case format.</summary>
+        public static ReferenceImage FromDataUri(string dataUri)
+        {
+            int comma = dataUri.IndexOf(',');
+            string head = comma < 0 ? dataUri : dataUri.Substring(0, comma);
+            const string prefix = "data:image/";
+            const string suffix = ";base64";
+            string format = head.StartsWith(prefix, StringComparison.Ordinal) && head.EndsWith(suffix, StringComparison.Ordinal)
+                ? head.Substring(prefix.Length, head.Length - prefix.Length - suffix.Length)
+                : "";
+            if (comma < 0 || comma == dataUri.Length - 1 || !ModelCatalog.ReferenceImageFormats.Contains(format))
+            {
+                throw new InvalidDataException(
+                    $"A data URI must look like data:image/<{string.Join("|", ModelCatalog.ReferenceImageFormats)}>;base64,<data> (lower-case format); got '{RequestShorten(dataUri)}'.");
+            }
+
+            return new ReferenceImage(dataUri, $"data:image/{format} ({dataUri.Length - comma - 1:N0} base64 chars)");
+        }
+
+        /// <summary>
+        /// Reads a local image: checks its format by magic bytes, its size, and its dimensions from the header,
+        /// then encodes it as a data URI. Each failure names the file and the rule.
+        /// </summary>
+        public static ReferenceImage FromFile(string path)
+        {
+            var file = new FileInfo(path);
+            if (!file.Exists)
+            {
+                throw new FileNotFoundException($"Image file '{path}' does not exist.", path);
+            }
+
+            if (file.Length > ModelCatalog.MaxReferenceImageBytes)
+            {
+                throw new InvalidDataException(
+                    $"Image file '{path}' is {file.Length:N0} bytes; a reference image may be at most {ModelCatalog.MaxReferenceImageBytes:N0} bytes (10 MB).");
+            }
+
+            byte[] bytes = File.ReadAllBytes(path);
+            if (!ImageHeaderReader.TryRead(bytes, out ImageHeader header, out string? error))
+            {
+                throw new InvalidDataException($"Image file '{path}' cannot be used: {error}.");
+            }
+
+            CheckDimensions(header, $"Image file '{path}'");
+            return new ReferenceImage($"data:image/{header.MimeSubtype};base64,{Convert.ToBase64String(bytes)}", path);
+        }
+
+        /// <summary>The per-image limits of the API: each side over 14 px, aspect within [1/16, 16], at most 36 million pixels.</summary>
+        public static void CheckDimensions(ImageHeader header, string what)
+        {
+            if (header.Width < ModelCatalog.MinReferenceImageSide || header.Height < ModelCatalog.MinReferenceImageSide)
+            {
+                throw new InvalidDataException($"{what} is {header.Width}x{header.Height}; width and height must each be over 14 pixels.");
+            }
+
+            double aspect = (double)header.Width / header.Height;
+            if (aspect < ModelCatalog.MinAspectRatio || aspect > ModelCatalog.MaxAspectRatio)
+            {
+                throw new InvalidDataException($"{what} is {header.Width}x{header.Height}, an aspect ratio of {aspect:0.###}; it must be between 1/16 and 16.");
+            }
+
+            long pixels = (long)header.Width * header.Height;
+            if (pixels > ModelCatalog.MaxReferenceImagePixels)
+            {
+                throw new InvalidDataException($"{what} is {header.Width}x{header.Height} = {pixels:N0} pixels; at most {ModelCatalog.MaxReferenceImagePixels:N0} are allowed.");
+            }
+        }
+
+        private static string RequestShorten(string value) => Api.RequestBodyWriter.Shorten(value);
+    }
+}

@@ -1,1 +1,0 @@
-namespace Seedream { internal static class Placeholder { } }

@@ -1,0 +1,145 @@
+using System;
+using System.Management.Automation.Runspaces;
+using System.Net;
+using System.Runtime.CompilerServices;
+using System.Security;
+using Seedream.Catalog;
+
+namespace Seedream
+{
+    /// <summary>
+    /// The provider, base URI and key a call uses, with where each came from. Shows whether there is a key and
+    /// its source, never the key itself.
+    /// </summary>
+    public sealed class SeedreamConnection
+    {
+        public const string BaseUriVariable = "SEEDREAM_BASE_URI";
+
+        internal SeedreamConnection(SeedreamProvider provider, Uri baseUri, string baseUriSource, SecureString? apiKey, string apiKeySource)
+        {
+            ProviderInfo = provider;
+            BaseUri = baseUri;
+            BaseUriSource = baseUriSource;
+            ApiKey = apiKey;
+            ApiKeySource = apiKeySource;
+        }
+
+        public string Provider => ProviderInfo.Name;
+        public Uri BaseUri { get; }
+
+        /// <summary>Parameter, Connect-Seedream, Environment:NAME or Default.</summary>
+        public string BaseUriSource { get; }
+
+        /// <summary>Parameter, Connect-Seedream, Environment:NAME or None.</summary>
+        public string ApiKeySource { get; }
+
+        public bool HasApiKey => ApiKey != null;
+
+        internal SeedreamProvider ProviderInfo { get; }
+        internal SecureString? ApiKey { get; }
+
+        public override string ToString() => $"{Provider} {BaseUri} (key: {ApiKeySource})";
+
+        /// <summary>
+        /// Resolves each value: parameter, then Connect-Seedream, then environment, then default.
+        /// The base URI is not checked here (see the cmdlets); a malformed SEEDREAM_BASE_URI throws UriFormatException.
+        /// </summary>
+        internal static SeedreamConnection Resolve(SeedreamProvider? providerParameter, Uri? baseUriParameter, SecureString? apiKeyParameter)
+        {
+            ConnectionDefaults? connected = ConnectionDefaults.Current;
+            SeedreamProvider provider = providerParameter ?? connected?.Provider ?? ModelCatalog.DefaultProvider;
+            bool sameProvider = connected != null && connected.Provider == provider;
+
+            Uri baseUri;
+            string baseSource;
+            string? fromEnvironment = Environment.GetEnvironmentVariable(BaseUriVariable);
+            if (baseUriParameter != null)
+            {
+                (baseUri, baseSource) = (baseUriParameter, "Parameter");
+            }
+            else if (sameProvider && connected!.BaseUri != null)
+            {
+                (baseUri, baseSource) = (connected.BaseUri, "Connect-Seedream");
+            }
+            else if (!string.IsNullOrEmpty(fromEnvironment))
+            {
+                (baseUri, baseSource) = (new Uri(fromEnvironment, UriKind.Absolute), "Environment:" + BaseUriVariable);
+            }
+            else
+            {
+                (baseUri, baseSource) = (provider.BaseUri, "Default");
+            }
+
+            SecureString? key = apiKeyParameter;
+            string keySource = "Parameter";
+            if (key is null && sameProvider && connected!.ApiKey != null)
+            {
+                (key, keySource) = (connected.ApiKey, "Connect-Seedream");
+            }
+
+            if (key is null)
+            {
+                keySource = "None";
+                foreach (string variable in provider.ApiKeyVariables)
+                {
+                    string? value = Environment.GetEnvironmentVariable(variable);
+                    if (!string.IsNullOrEmpty(value))
+                    {
+                        (key, keySource) = (new NetworkCredential("", value).SecurePassword, "Environment:" + variable);
+                        break;
+                    }
+                }
+            }
+
+            return new SeedreamConnection(provider, baseUri, baseSource, key, keySource);
+        }
+    }
+
+    /// <summary>What Connect-Seedream stored, per runspace, so parallel runspaces keep their own.</summary>
+    internal sealed class ConnectionDefaults
+    {
+        private static readonly ConditionalWeakTable<Runspace, ConnectionDefaults> ByRunspace = new ConditionalWeakTable<Runspace, ConnectionDefaults>();
+        private static ConnectionDefaults? _withoutRunspace;
+
+        public ConnectionDefaults(SeedreamProvider provider, Uri? baseUri, SecureString? apiKey)
+        {
+            Provider = provider;
+            BaseUri = baseUri;
+            ApiKey = apiKey;
+        }
+
+        public SeedreamProvider Provider { get; }
+        public Uri? BaseUri { get; }
+        public SecureString? ApiKey { get; }
+
+        public static ConnectionDefaults? Current
+        {
+            get
+            {
+                Runspace? runspace = Runspace.DefaultRunspace;
+                if (runspace is null)
+                {
+                    return _withoutRunspace;
+                }
+
+                return ByRunspace.TryGetValue(runspace, out ConnectionDefaults? defaults) ? defaults : null;
+            }
+
+            set
+            {
+                Runspace? runspace = Runspace.DefaultRunspace;
+                if (runspace is null)
+                {
+                    _withoutRunspace = value;
+                    return;
+                }
+
+                ByRunspace.Remove(runspace);
+                if (value != null)
+                {
+                    ByRunspace.Add(runspace, value);
+                }
+            }
+        }
+    }
+}

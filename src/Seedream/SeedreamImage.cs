@@ -1,0 +1,54 @@
+using System;
+using Seedream.Api;
+
+namespace Seedream
+{
+    /// <summary>
+    /// One generated image, as New-SeedreamImage and Edit-SeedreamImage write it to the pipeline. Pipe it to
+    /// Save-SeedreamResult, or to Edit-SeedreamImage to keep refining it.
+    /// </summary>
+    public sealed class SeedreamImage
+    {
+        /// <summary>Position of the image in its request's answer (image_index), from 0.</summary>
+        public int Index { get; set; }
+
+        /// <summary>The hosted image; it stops working at <see cref="ExpiresAt"/>. Null for Base64Json answers.</summary>
+        public string? Url { get; set; }
+
+        /// <summary>WxH as the API states it.</summary>
+        public string? Size { get; set; }
+
+        public int Width { get; set; }
+        public int Height { get; set; }
+        public string Model { get; set; } = "";
+        public string Prompt { get; set; } = "";
+        public GenerationMode Mode { get; set; }
+        public int ReferenceCount { get; set; }
+        public DateTimeOffset Created { get; set; }
+
+        /// <summary>Created + 24 hours for hosted URLs; null when the bytes are in <see cref="ImageBytes"/>.</summary>
+        public DateTimeOffset? ExpiresAt { get; set; }
+
+        /// <summary>jpeg or png.</summary>
+        public string OutputFormat { get; set; } = "jpeg";
+
+        /// <summary>The answer's usage (filled in when the answer completes, also for streamed images).</summary>
+        public GenerationUsage? Usage { get; set; }
+
+        public string? RequestId { get; set; }
+
+        /// <summary>The decoded image of a Base64Json answer; no view shows it.</summary>
+        public byte[]? ImageBytes { get; set; }
+
+        public bool HasImageBytes => ImageBytes != null;
+
+        public bool IsExpired => ExpiresAt is DateTimeOffset expires && expires <= DateTimeOffset.UtcNow;
+
+        /// <summary>How long the hosted URL still works; null for inline bytes.</summary>
+        public TimeSpan? TimeLeft => ExpiresAt is DateTimeOffset expires
+            ? (expires > DateTimeOffset.UtcNow ? expires - DateTimeOffset.UtcNow : TimeSpan.Zero)
+            : null;
+
+        public override string ToString() => Url ?? $"{Model} image {Index} ({Size}, {ImageBytes?.Length ?? 0:N0} bytes inline)";
+    }
+}

@@ -1,0 +1,219 @@
+# The foundation: the five modes' exact wire JSON, typed results, the New | Edit | Save pipeline, keys.
+Describe 'Foundation' {
+    BeforeAll {
+        . (Join-Path $PSScriptRoot 'TestSetup.ps1')
+        function Get-LastBody { @(Get-FakeRequest $Fake -Target generate)[-1].body }
+    }
+    AfterAll { . (Join-Path $PSScriptRoot 'TestTeardown.ps1') }
+    BeforeEach { Reset-FakeSeedreamApi $Fake }
+
+    Describe 'Module' {
+        It 'exports exactly the documented cmdlets' {
+            $names = (Get-Command -Module Seedream).Name | Sort-Object
+            $names | Should -Be @('Connect-Seedream', 'Disconnect-Seedream', 'Edit-SeedreamImage', 'Get-SeedreamConnection',
+                'Get-SeedreamModel', 'New-SeedreamImage', 'Save-SeedreamResult')
+        }
+
+        It 'ships a valid manifest for Desktop and Core, without PowerShell''s own assemblies' {
+            $folder = Split-Path (Get-Module Seedream).Path
+            $manifest = Test-ModuleManifest (Join-Path $folder 'Seedream.psd1')
+            $manifest.CompatiblePSEditions | Should -Be @('Desktop', 'Core')
+            $manifest.PowerShellVersion | Should -Be '5.1'
+            Join-Path $folder 'System.Management.Automation.dll' | Should -Not -Exist
+            Join-Path $folder 'Seedream.Format.ps1xml' | Should -Exist
+        }
+    }
+
+    Describe 'Wire JSON of the five modes' {
+        It 'text to image: top-level snake_case fields, disabled sequence, watermark false, no image' {
+            $image = New-SeedreamImage -Prompt 'a red fox'
+            $body = Get-LastBody
+            $body.model | Should -Be 'seedream-5-0-260128'
+            $body.prompt | Should -Be 'a red fox'
+            $body.sequential_image_generation | Should -Be 'disabled'
+            $body.watermark | Should -BeFalse
+            $body.response_format | Should -Be 'url'
+            $body.PSObject.Properties.Name | Should -Not -Contain 'image'
+            $body.PSObject.Properties.Name | Should -Not -Contain 'extra_body'
+            $body.PSObject.Properties.Name | Should -Not -Contain 'sequential_image_generation_options'
+            $image | Should -HaveCount 1
+            $image.GetType().FullName | Should -Be 'Seedream.SeedreamImage'
+        }
+
+        It 'single-image edit: image is a one-item array' {
+            $null = Edit-SeedreamImage -Prompt 'make it night' -Image 'https://img.example/a.png'
+            $body = Get-LastBody
+            , $body.image | Should -BeOfType [object[]]
+            $body.image | Should -Be @('https://img.example/a.png')
+            $body.sequential_image_generation | Should -Be 'disabled'
+        }
+
+        It 'multi-image fusion: -Image a,b,c keeps the order in one request' {
+            $null = Edit-SeedreamImage -Prompt 'image 1 wearing image 2 in the light of image 3' -Image 'https://img.example/1.png', 'https://img.example/2.png', 'https://img.example/3.png'
+            (Get-FakeRequest $Fake -Target generate) | Should -HaveCount 1
+            (Get-LastBody).image | Should -Be @('https://img.example/1.png', 'https://img.example/2.png', 'https://img.example/3.png')
+        }
+
+        It 'batch sequence: auto with max_images, one result per image' {
+            $images = New-SeedreamImage -Prompt 'four storyboard scenes' -MaxImages 4
+            $body = Get-LastBody
+            $body.sequential_image_generation | Should -Be 'auto'
+            $body.sequential_image_generation_options.max_images | Should -Be 4
+            $images | Should -HaveCount 4
+            $images.Index | Should -Be @(0, 1, 2, 3)
+        }
+
+        It 'image to sequence: an image array with auto and max_images' {
+            $images = Edit-SeedreamImage -Prompt 'three variations' -Image 'https://img.example/a.png' -MaxImages 3
+            $body = Get-LastBody
+            $body.image | Should -Be @('https://img.example/a.png')
+            $body.sequential_image_generation | Should -Be 'auto'
+            $body.sequential_image_generation_options.max_images | Should -Be 3
+            $images | Should -HaveCount 3
+            $images[0].Mode | Should -Be 'ImageToSequence'
+        }
+
+        It 'sends watermark true only with -Watermark, and the chosen size, format and output format' {
+            $null = New-SeedreamImage -Prompt 'p' -Watermark -Size 2048x2048 -ResponseFormat Base64Json -OutputFormat Png -Model 5.0-lite
+            $body = Get-LastBody
+            $body.watermark | Should -BeTrue
+            $body.size | Should -Be '2048x2048'
+            $body.response_format | Should -Be 'b64_json'
+            $body.output_format | Should -Be 'png'
+        }
+    }
+
+    Describe 'Results' {
+        It 'carries index, URL, size, model, prompt, times and usage' {
+            $image = New-SeedreamImage -Prompt 'a lighthouse' -Size 2K
+            $image.Index | Should -Be 0
+            $image.Url | Should -Match '^http://127\.0\.0\.1:\d+/files/'
+            $image.Size | Should -Be '2048x2048'
+            $image.Width | Should -Be 2048
+            $image.Height | Should -Be 2048
+            $image.Model | Should -Be 'seedream-5-0-260128'
+            $image.Prompt | Should -Be 'a lighthouse'
+            $image.Created | Should -BeOfType [DateTimeOffset]
+            $image.ExpiresAt | Should -Be $image.Created.AddHours(24)
+            $image.OutputFormat | Should -Be 'jpeg'
+            $image.Usage.GeneratedImages | Should -Be 1
+            $image.Usage.OutputTokens | Should -Be ([Math]::Round(2048 * 2048 / 256))
+            $image.RequestId | Should -Match '^req-'
+        }
+
+        It 'decodes b64_json to bytes and never shows them in the default view' {
+            $image = New-SeedreamImage -Prompt 'inline' -ResponseFormat Base64Json
+            $image.Url | Should -BeNullOrEmpty
+            $image.ExpiresAt | Should -BeNullOrEmpty
+            $image.ImageBytes.Length | Should -BeGreaterThan 100
+            $table = $image | Format-Table | Out-String -Width 250
+            $list = $image | Format-List | Out-String -Width 250
+            $b64 = [Convert]::ToBase64String($image.ImageBytes, 0, 30)
+            $table | Should -Not -Match ([regex]::Escape($b64))
+            $list | Should -Not -Match ([regex]::Escape($b64))
+            $table | Should -Match 'bytes inline'
+        }
+
+        It 'takes the prompt from the pipeline by value and by property name' {
+            $byValue = 'one', 'two' | New-SeedreamImage
+            $byValue.Prompt | Should -Be @('one', 'two')
+            $byName = [pscustomobject]@{ Prompt = 'three' } | New-SeedreamImage
+            $byName.Prompt | Should -Be 'three'
+        }
+    }
+
+    Describe 'The New | Edit | Save pipeline' {
+        BeforeAll { $shots = Join-Path $TestDrive 'shots' }
+
+        It 'writes a real image file and returns its FileInfo' {
+            $files = New-SeedreamImage -Prompt 'a red fox' | Edit-SeedreamImage -Prompt 'make it night' | Save-SeedreamResult -Path $shots -PassThru
+            $files | Should -HaveCount 1
+            $files[0] | Should -BeOfType [System.IO.FileInfo]
+            $files[0].Extension | Should -Be '.jpg'
+            $bytes = [IO.File]::ReadAllBytes($files[0].FullName)
+            $bytes[0..2] | Should -Be @(0xFF, 0xD8, 0xFF)
+            $generated = Get-FakeRequest $Fake -Target generate
+            $generated | Should -HaveCount 2
+            $generated[1].body.image[0] | Should -Match '/files/'
+            Get-ChildItem $shots -Force | Where-Object Name -Like '*.partial' | Should -BeNullOrEmpty
+        }
+
+        It 'edits each piped image on its own, and -Fuse gathers them into one request in order' {
+            $urls = 'https://img.example/1.png', 'https://img.example/2.png', 'https://img.example/3.png'
+            $separate = $urls | Edit-SeedreamImage -Prompt 'sepia'
+            $separate | Should -HaveCount 3
+            (Get-FakeRequest $Fake -Target generate) | Should -HaveCount 3
+            Reset-FakeSeedreamApi $Fake
+            $fused = $urls | Edit-SeedreamImage -Prompt 'combine' -Fuse
+            $fused | Should -HaveCount 1
+            $requests = Get-FakeRequest $Fake -Target generate
+            $requests | Should -HaveCount 1
+            $requests[0].body.image | Should -Be $urls
+        }
+
+        It 'saves inline b64 results by their bytes, with the extension of the real format' {
+            $file = New-SeedreamImage -Prompt 'png please' -Model 5.0-lite -OutputFormat Png -ResponseFormat Base64Json |
+                Save-SeedreamResult -Path $shots -PassThru
+            $file.Extension | Should -Be '.png'
+            (Get-FakeRequest $Fake -Target download) | Should -HaveCount 0
+        }
+
+        It 'refuses to overwrite without -Force and overwrites with it' {
+            $image = New-SeedreamImage -Prompt 'twice'
+            $first = $image | Save-SeedreamResult -Path $shots -PassThru
+            $second = $image | Save-SeedreamResult -Path $shots -PassThru -ErrorVariable saveErrors -ErrorAction SilentlyContinue
+            $second | Should -BeNullOrEmpty
+            $saveErrors[0].FullyQualifiedErrorId | Should -BeLike 'Seedream.FileExists*'
+            $third = $image | Save-SeedreamResult -Path $shots -PassThru -Force
+            $third.FullName | Should -Be $first.FullName
+        }
+
+        It 'never sends the API key to the image host' {
+            $null = New-SeedreamImage -Prompt 'x' | Save-SeedreamResult -Path $shots -Force
+            $download = Get-FakeRequest $Fake -Target download
+            $download | Should -HaveCount 1
+            $download[0].authorization | Should -Be 'missing'
+            (Get-FakeRequest $Fake -Target generate)[0].authorization | Should -Be 'ok'
+        }
+
+        It 'creates the folder when it is missing' {
+            $deep = Join-Path $TestDrive 'a/b/c'
+            $file = New-SeedreamImage -Prompt 'deep' | Save-SeedreamResult -Path $deep -PassThru
+            $file.DirectoryName | Should -Be (Resolve-Path $deep).Path
+        }
+    }
+
+    Describe 'API key' {
+        It 'stops with Seedream.NoApiKey before any request when there is none' {
+            $saved = $env:SEEDREAM_API_KEY
+            try {
+                Remove-Item Env:SEEDREAM_API_KEY
+                { New-SeedreamImage -Prompt 'x' } | Should -Throw -ErrorId 'Seedream.NoApiKey*'
+                (Get-FakeRequest $Fake) | Should -HaveCount 0
+            }
+            finally { $env:SEEDREAM_API_KEY = $saved }
+        }
+
+        It 'takes -ApiKey as a string or a SecureString, ahead of the environment' {
+            $saved = $env:SEEDREAM_API_KEY
+            try {
+                $env:SEEDREAM_API_KEY = 'wrong-key'
+                { New-SeedreamImage -Prompt 'x' -ErrorAction Stop } | Should -Throw -ErrorId 'Seedream.Authentication*'
+                $null = New-SeedreamImage -Prompt 'x' -ApiKey $Fake.ApiKey
+                $null = New-SeedreamImage -Prompt 'x' -ApiKey (ConvertTo-SecureString $Fake.ApiKey -AsPlainText -Force)
+                (Get-FakeRequest $Fake).authorization | Should -Be @('wrong', 'ok', 'ok')
+            }
+            finally { $env:SEEDREAM_API_KEY = $saved }
+        }
+
+        It 'tells the request and the answer in -Verbose without the key' {
+            $verbose = New-SeedreamImage -Prompt 'verbose fox' -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+            $text = $verbose.Message -join "`n"
+            $text | Should -Match ([regex]::Escape("POST $($Fake.ApiV1)/images/generations"))
+            $text | Should -Match 'model=seedream-5-0-260128 mode=TextToImage references=0'
+            $text | Should -Match 'HTTP 200, request id req-'
+            $text | Should -Match '1 image\(s\) in'
+            $text | Should -Not -Match ([regex]::Escape($Fake.ApiKey))
+        }
+    }
+}

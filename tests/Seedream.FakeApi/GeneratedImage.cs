@@ -1,0 +1,29 @@
+namespace Seedream.FakeApi;
+
+/// <summary>One output slot: a success (url or base64) or a failure.</summary>
+internal sealed record GeneratedImage(int Index, int Width, int Height, string? Url, byte[]? Bytes, ApiError? Error)
+{
+    public bool Succeeded => Error is null;
+    public string SizeText => $"{Width}x{Height}";
+}
+
+internal static class Usage
+{
+    /// <summary>output_tokens = round(sum(w*h) / 256) over the successful images.</summary>
+    public static (int Images, long Tokens) Of(IReadOnlyList<GeneratedImage> images)
+    {
+        var ok = images.Where(i => i.Succeeded).ToArray();
+        var pixels = ok.Sum(i => (long)i.Width * i.Height);
+        return (ok.Length, (long)Math.Round(pixels / 256.0, MidpointRounding.AwayFromZero));
+    }
+
+    public static void Write(System.Text.Json.Utf8JsonWriter writer, IReadOnlyList<GeneratedImage> images)
+    {
+        var (count, tokens) = Of(images);
+        writer.WriteStartObject("usage");
+        writer.WriteNumber("generated_images", count);
+        writer.WriteNumber("output_tokens", tokens);
+        writer.WriteNumber("total_tokens", tokens);
+        writer.WriteEndObject();
+    }
+}

@@ -1,0 +1,139 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace Seedream.FakeApi;
+
+/// <summary>Answers <c>POST {v1|api/v3}/images/generations</c>.</summary>
+internal sealed class GenerationHandler(ServerState state)
+{
+    public const int ApiV1ReferenceLimit = 10;
+    public const int ApiV3ReferenceLimit = 14;
+    private const string SlotFailureCode = "OutputImageSensitiveContentDetected";
+
+    public async Task HandleAsync(HttpContext context, int referenceLimit)
+    {
+        var requestId = HttpExchange.RequestIdOf(context);
+        HttpExchange? exchange = null;
+        try
+        {
+            var (body, bodyText) = await ReadBodyAsync(context.Request, context.RequestAborted);
+            var authorization = state.CheckAuthorization(context.Request);
+            var entry = state.Recorder.Add(requestId, FaultRule.GenerateTarget, context.Request, authorization, body, bodyText);
+            exchange = new HttpExchange(context, requestId, entry, state.Faults.Take(FaultRule.GenerateTarget));
+
+            var latency = state.Settings.LatencyMs;
+            if (latency > 0) await Task.Delay(latency, context.RequestAborted);
+
+            if (await exchange.ApplyImmediateFaultAsync(FaultRule.GenerateTarget)) return;
+
+            if (authorization != "ok")
+            {
+                await exchange.SendErrorAsync(new ApiError(401, "AuthenticationError",
+                    ApiError.DefaultMessageFor("AuthenticationError")));
+                return;
+            }
+
+            var (request, error) = RequestValidator.Validate(body, referenceLimit);
+            if (error is not null)
+            {
+                await exchange.SendErrorAsync(error);
+                return;
+            }
+
+            var images = Produce(context, request!, exchange.Rule);
+            var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+            if (request!.Stream)
+                await new EventStreamWriter(exchange, state, request, created).WriteAsync(images);
+            else
+                await exchange.SendAsync(200, "application/json; charset=utf-8", BuildResponse(request, created, images));
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; nothing more to send.
+        }
+        catch (IOException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The connection broke while writing.
+        }
+    }
+
+    private static async Task<(JsonElement? Body, string? Text)> ReadBodyAsync(HttpRequest request, CancellationToken cancellation)
+    {
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, cancellation);
+        var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        try
+        {
+            using var document = JsonDocument.Parse(bytes);
+            return (document.RootElement.Clone(), null);
+        }
+        catch (JsonException)
+        {
+            return (null, Encoding.UTF8.GetString(bytes.Span));
+        }
+    }
+
+    private List<GeneratedImage> Produce(HttpContext context, GenerationRequest request, FaultRule? rule)
+    {
+        var failed = rule?.ErrorSlots is { } slots ? slots.ToHashSet() : [];
+        var failureCode = rule?.Code ?? SlotFailureCode;
+        var padding = state.Settings.ImagePaddingBytes;
+        var root = $"{context.Request.Scheme}://{context.Request.Host}/";
+        var images = new List<GeneratedImage>(request.ImageCount);
+        for (var i = 0; i < request.ImageCount; i++)
+        {
+            if (failed.Contains(i))
+            {
+                images.Add(new GeneratedImage(i, request.Width, request.Height, null, null,
+                    new ApiError(400, failureCode, rule?.Message ?? ApiError.DefaultMessageFor(failureCode))));
+                continue;
+            }
+            var bytes = state.Images.Get(request.Width, request.Height, request.Format, padding);
+            string? url = null;
+            if (!request.Base64Response)
+            {
+                var file = state.Files.Add(request.Format, bytes);
+                var signature = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+                url = $"{root}files/{file.Id}.{ImageFactory.Extension(request.Format)}?X-Tos-Signature={signature}&X-Tos-Expires=86400";
+            }
+            images.Add(new GeneratedImage(i, request.Width, request.Height, url, request.Base64Response ? bytes : null, null));
+        }
+        return images;
+    }
+
+    private static byte[] BuildResponse(GenerationRequest request, long created, IReadOnlyList<GeneratedImage> images)
+    {
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var w = new Utf8JsonWriter(buffer, JsonOutput.Options))
+        {
+            w.WriteStartObject();
+            w.WriteString("model", request.Model);
+            w.WriteNumber("created", created);
+            w.WriteStartArray("data");
+            foreach (var image in images)
+            {
+                w.WriteStartObject();
+                if (image.Error is { } error)
+                {
+                    w.WriteStartObject("error");
+                    w.WriteString("code", error.Code);
+                    w.WriteString("message", error.Message);
+                    w.WriteEndObject();
+                }
+                else
+                {
+                    if (image.Url is not null) w.WriteString("url", image.Url);
+                    else w.WriteBase64String("b64_json", image.Bytes);
+                    w.WriteString("size", image.SizeText);
+                }
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            Usage.Write(w, images);
+            w.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+}

@@ -1,0 +1,24 @@
+using System.Collections.Concurrent;
+
+namespace Seedream.FakeApi;
+
+/// <summary>Real image bytes of a given size and format, built once per (width, height, format, padding).</summary>
+internal sealed class ImageFactory
+{
+    private readonly ConcurrentDictionary<(int Width, int Height, ImageFormat Format, int Padding), Lazy<byte[]>> _cache = new();
+
+    public byte[] Get(int width, int height, ImageFormat format, int paddingBytes)
+    {
+        var key = (width, height, format, Math.Max(0, paddingBytes));
+        var lazy = _cache.GetOrAdd(key, k => new Lazy<byte[]>(
+            () => k.Format == ImageFormat.Png
+                ? PngEncoder.Encode(k.Width, k.Height, k.Padding)
+                : JpegEncoder.Encode(k.Width, k.Height, k.Padding),
+            LazyThreadSafetyMode.ExecutionAndPublication));
+        return lazy.Value;
+    }
+
+    public static string ContentType(ImageFormat format) => format == ImageFormat.Png ? "image/png" : "image/jpeg";
+
+    public static string Extension(ImageFormat format) => format == ImageFormat.Png ? "png" : "jpg";
+}

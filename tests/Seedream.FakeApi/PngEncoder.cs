@@ -1,0 +1,80 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.Text;
+
+namespace Seedream.FakeApi;
+
+/// <summary>Writes a real 8-bit RGB PNG with a vertical gradient (each row one colour).</summary>
+internal static class PngEncoder
+{
+    private static readonly byte[] Signature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+
+    /// <summary>Private, ancillary, safe-to-copy chunk type used for padding.</summary>
+    public const string PaddingChunkType = "fkPd";
+
+    /// <summary>Bytes a chunk adds around its data: length, type, CRC.</summary>
+    public const int ChunkOverhead = 12;
+
+    public static byte[] Encode(int width, int height, int paddingBytes = 0)
+    {
+        using var output = new MemoryStream();
+        output.Write(Signature);
+
+        Span<byte> header = stackalloc byte[13];
+        BinaryPrimitives.WriteInt32BigEndian(header, width);
+        BinaryPrimitives.WriteInt32BigEndian(header[4..], height);
+        header[8] = 8;   // bit depth
+        header[9] = 2;   // colour type: truecolour
+        header[10] = 0;  // compression
+        header[11] = 0;  // filter method
+        header[12] = 0;  // no interlace
+        WriteChunk(output, "IHDR", header);
+
+        WriteChunk(output, "IDAT", CompressPixels(width, height));
+
+        var baseLength = output.Length + ChunkOverhead; // + IEND
+        var padding = paddingBytes - baseLength - ChunkOverhead;
+        if (padding > 0)
+        {
+            var filler = new byte[padding];
+            Random.Shared.NextBytes(filler);
+            WriteChunk(output, PaddingChunkType, filler);
+        }
+
+        WriteChunk(output, "IEND", []);
+        return output.ToArray();
+    }
+
+    private static byte[] CompressPixels(int width, int height)
+    {
+        using var compressed = new MemoryStream();
+        using (var zlib = new ZLibStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            // Filter type 1 (Sub): the first pixel carries the row colour, the rest are zero differences.
+            var row = new byte[1 + width * 3];
+            row[0] = 1;
+            for (var y = 0; y < height; y++)
+            {
+                var t = height > 1 ? (double)y / (height - 1) : 0;
+                row[1] = (byte)(40 + 180 * t);
+                row[2] = (byte)(90 + 60 * (1 - t));
+                row[3] = (byte)(200 - 150 * t);
+                zlib.Write(row);
+            }
+        }
+        return compressed.ToArray();
+    }
+
+    private static void WriteChunk(Stream output, string type, ReadOnlySpan<byte> data)
+    {
+        Span<byte> typeBytes = stackalloc byte[4];
+        Encoding.ASCII.GetBytes(type, typeBytes);
+        Span<byte> word = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32BigEndian(word, data.Length);
+        output.Write(word);
+        output.Write(typeBytes);
+        output.Write(data);
+        BinaryPrimitives.WriteUInt32BigEndian(word, Crc32.Compute(typeBytes, data));
+        output.Write(word);
+    }
+}
