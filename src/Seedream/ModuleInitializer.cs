@@ -22,6 +22,7 @@ namespace Seedream
             if (IsDesktop)
             {
                 AppDomain.CurrentDomain.AssemblyResolve += ResolveFromModuleFolder;
+                System.Net.ServicePointManager.SecurityProtocol |= System.Net.SecurityProtocolType.Tls12;
             }
         }
 
