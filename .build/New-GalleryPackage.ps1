@@ -18,10 +18,12 @@ $version = $manifest.ModuleVersion
 $feed = Join-Path ([IO.Path]::GetTempPath()) "seedream-feed-$([guid]::NewGuid().ToString('N'))"
 $repository = "SeedreamBuild-$([guid]::NewGuid().ToString('N').Substring(0, 12))"
 $null = New-Item -ItemType Directory -Path $feed
+# NuGet inside PSResourceGet can drop a NuGet/NuGet.Config into the working folder; publish from the temporary feed's.
+Push-Location $feed
 try {
     Register-PSResourceRepository -Name $repository -Uri $feed -Trusted
     Publish-PSResource -Path $ModulePath -Repository $repository
-    $package = Get-ChildItem $feed -Filter '*.nupkg' | Select-Object -First 1
+    $package = Get-ChildItem $feed -Filter '*.nupkg' -Recurse | Select-Object -First 1
     if (-not $package) { throw "Publish-PSResource wrote no package into the temporary feed." }
     if (-not (Test-Path $OutputPath)) { $null = New-Item -ItemType Directory -Path $OutputPath }
     $target = Join-Path $OutputPath "Seedream.$version.nupkg"
@@ -30,6 +32,7 @@ try {
     Get-Item $target
 }
 finally {
+    Pop-Location
     Unregister-PSResourceRepository -Name $repository -ErrorAction SilentlyContinue
     Remove-Item $feed -Recurse -Force -ErrorAction SilentlyContinue
 }

@@ -21,7 +21,12 @@ Describe 'Package' {
             $start.UseShellExecute = $false
             $start.Environment['HOME'] = $UserHome
             $start.Environment['USERPROFILE'] = $UserHome
-            foreach ($name in 'XDG_DATA_HOME', 'XDG_CONFIG_HOME', 'XDG_CACHE_HOME', 'PSModulePath') { $null = $start.Environment.Remove($name) }
+            $start.Environment['XDG_DATA_HOME'] = Join-Path $UserHome '.local/share'
+            $start.Environment['XDG_CONFIG_HOME'] = Join-Path $UserHome '.config'
+            $start.Environment['XDG_CACHE_HOME'] = Join-Path $UserHome '.cache'
+            $null = $start.Environment.Remove('PSModulePath')
+            # NuGet (inside PSResourceGet) may write a NuGet/NuGet.Config relative to the working folder: keep it in the temporary home.
+            $start.WorkingDirectory = $UserHome
             $process = [System.Diagnostics.Process]::Start($start)
             $errorRead = $process.StandardError.ReadToEndAsync()
             $output = $process.StandardOutput.ReadToEnd()
