@@ -56,6 +56,8 @@ function Invoke-Build {
     Copy-Item (Join-Path $Root 'Seedream.psd1') $ModuleOut
     Copy-Item (Join-Path $Root 'src/Seedream/Seedream.Format.ps1xml') $ModuleOut
     Copy-Item (Join-Path $Root 'en-US') $ModuleOut -Recurse
+    # The cmdlet help is generated from docs/en-US/*.md (the editable source); the MAML is not committed.
+    & (Join-Path $Root '.build/Build-Help.ps1') -DocsPath (Join-Path $Root 'docs/en-US') -OutputFile (Join-Path $ModuleOut 'en-US/Seedream.dll-Help.xml')
     Copy-Item (Join-Path $Root 'LICENSE') $ModuleOut
 
     Write-Host "Building the fake Seedream API into $FakeApiOut"
@@ -138,6 +140,6 @@ switch ($Task) {
     'Build' { Invoke-Build }
     'Test' { Invoke-Test }
     'Demo' { Invoke-Demo }
-    'Package' { Invoke-Build; & (Join-Path $Root 'tests/Package/New-GalleryPackage.ps1') -ModulePath $ModuleOut -OutputPath $Out }
+    'Package' { Invoke-Build; $null = & (Join-Path $Root '.build/New-GalleryPackage.ps1') -ModulePath $ModuleOut -OutputPath $Out }
     'Bench' { Invoke-Build; & (Join-Path $Root 'tests/Bench/Invoke-Benchmarks.ps1') -ModulePath $ModuleOut -FakeApiPath $FakeApiOut }
 }

@@ -1,0 +1,102 @@
+# The default views: results as a table and a list (never base64), the catalog and the connection.
+Describe 'Views' {
+    BeforeAll {
+        . (Join-Path $PSScriptRoot 'TestSetup.ps1')
+        function Format-Text { param([Parameter(ValueFromPipeline)] $InputObject, [string] $As = 'Table')
+            begin { $items = [System.Collections.Generic.List[object]]::new() }
+            process { $items.Add($InputObject) }
+            end { if ($As -eq 'Default') { $items | Out-String -Width 250 } else { $items | & "Format-$As" | Out-String -Width 250 } }
+        }
+    }
+    AfterAll { . (Join-Path $PSScriptRoot 'TestTeardown.ps1') }
+    BeforeEach { Reset-FakeSeedreamApi $Fake }
+
+    Describe 'Results' {
+        It 'show as a table by default: index, size, model, mode, time left and a shortened URL' {
+            $images = New-SeedreamImage -Prompt 'two foxes' -MaxImages 2
+            $text = $images | Format-Text -As Default
+            $header = ($text -split "`n" | Where-Object { $_ -match '\S' })[0]
+            $header | Should -Match '^\s*Index\s+Size\s+Model\s+Mode\s+TimeLeft\s+Url\s*$'
+            $rows = @($text -split "`n" | Where-Object { $_ -match 'seedream-5-0-260128' })
+            $rows | Should -HaveCount 2
+            $rows[0] | Should -Match '^\s*0\s+\d+x\d+\s+seedream-5-0-260128\s+Sequence\s+2[34]h\d\dm\s'
+            $rows[1] | Should -Match '^\s*1\s'
+            $uri = [Uri]$images[0].Url
+            $rows[0] | Should -Match ([regex]::Escape($uri.Host))
+            if ($uri.Query) { $rows[0] | Should -Not -Match ([regex]::Escape($uri.Query)) }
+        }
+
+        It 'shortens a long URL path and drops its signed query string' {
+            $image = [Seedream.SeedreamImage]@{
+                Index = 3; Size = '2048x2048'; Model = 'seedream-4-5-251128'; Created = [DateTimeOffset]::UtcNow
+                ExpiresAt = [DateTimeOffset]::UtcNow.AddHours(5).AddMinutes(30)
+                Url = 'https://cdn.example.com/a/very/long/path/that/goes/on/and/on/image-000123.jpeg?X-Signature=abcdef0123456789&Expires=1'
+            }
+            $text = $image | Format-Text
+            $text | Should -Match 'cdn\.example\.com/\.\.\.'
+            $text | Should -Match 'image-000123\.jpeg'
+            $text | Should -Not -Match 'X-Signature'
+            $text | Should -Match '\b5h(29|30)m\b'
+        }
+
+        It 'says expired for a URL past its 24 hours' {
+            $image = [Seedream.SeedreamImage]@{ Index = 0; Model = 'm'; Url = 'https://cdn.example.com/x.jpeg'; Created = [DateTimeOffset]::UtcNow.AddDays(-2); ExpiresAt = [DateTimeOffset]::UtcNow.AddDays(-1) }
+            $image | Format-Text | Should -Match '\bexpired\b'
+            $image | Format-Text -As List | Should -Match 'TimeLeft\s*:\s*expired'
+        }
+
+        It 'never shows base64 for inline images, in the table, the list or the default output' {
+            $image = New-SeedreamImage -Prompt 'an inline fox' -ResponseFormat Base64Json
+            $image.ImageBytes.Length | Should -BeGreaterThan 0
+            $base64 = [Convert]::ToBase64String($image.ImageBytes)
+            $probe = $base64.Substring(0, [Math]::Min(24, $base64.Length))
+            foreach ($as in 'Default', 'Table', 'List') {
+                $text = $image | Format-Text -As $as
+                $text | Should -Not -Match ([regex]::Escape($probe)) -Because "the $as view must not show the bytes"
+                $text | Should -Match ([regex]::Escape(('({0:N0} bytes inline)' -f $image.ImageBytes.Length)))
+            }
+        }
+
+        It 'lists the details of a result: prompt, mode, references, expiry, request id and usage' {
+            $image = Edit-SeedreamImage -Prompt 'make it night' -Image 'https://img.example/a.png'
+            $text = $image | Format-Text -As List
+            foreach ($label in 'Index', 'Prompt', 'Model', 'Mode', 'ReferenceCount', 'Size', 'OutputFormat', 'Created', 'ExpiresAt', 'TimeLeft', 'Url', 'RequestId', 'Usage') {
+                $text | Should -Match "(?m)^$label\s*:" -Because "the list view shows $label"
+            }
+            $text | Should -Match 'Prompt\s*:\s*make it night'
+            $text | Should -Match 'Mode\s*:\s*Edit'
+            $text | Should -Match 'ReferenceCount\s*:\s*1'
+            $text | Should -Match ([regex]::Escape($image.Url))
+            $text | Should -Not -Match 'ImageBytes'
+        }
+    }
+
+    Describe 'Catalog' {
+        It 'shows each model with its sizes, formats, reference limit, streaming and price' {
+            $text = Get-SeedreamModel | Format-Text -As Default
+            $text | Should -Match '(?m)^\s*Family\s+Id\s+Sizes\s+Formats\s+MaxRefs\s+Stream\s+USD/Image\s*$'
+            $text | Should -Match '5\.0-lite\s+seedream-5-0-260128\s+2K,3K\s+jpeg,png\s+10\s+True\s+0\.035'
+            $text | Should -Match '4\.5\s+seedream-4-5-251128\s+2K,4K\s+jpeg\s+10\s+True\s+0\.04'
+            $text | Should -Match '4\.0\s+seedream-4-0-250828\s+1K,2K,4K\s+jpeg\s+10\s+True\s+0\.03'
+        }
+
+        It 'fits the longest provider id (Volcengine) in its column' {
+            Get-SeedreamModel -Name 4.5 -Provider Volcengine | Format-Text | Should -Match 'doubao-seedream-4-5-251128\s+2K,4K'
+        }
+    }
+
+    Describe 'Connection' {
+        It 'shows provider, base URI and the key''s source, never the key' {
+            $text = Get-SeedreamConnection | Format-Text -As Default
+            $text | Should -Match 'Provider\s*:\s*APIYI'
+            $text | Should -Match ('BaseUri\s*:\s*' + [regex]::Escape($Fake.ApiV1))
+            $text | Should -Match 'BaseUriSource\s*:\s*Environment:SEEDREAM_BASE_URI'
+            $text | Should -Match 'HasApiKey\s*:\s*True'
+            $text | Should -Match 'ApiKeySource\s*:\s*Environment:SEEDREAM_API_KEY'
+            $text | Should -Not -Match ([regex]::Escape($Fake.ApiKey))
+            Connect-Seedream -ApiKey 'a-connected-secret-key'
+            try { Get-SeedreamConnection | Format-Text -As List | Should -Not -Match 'a-connected-secret-key' }
+            finally { Disconnect-Seedream }
+        }
+    }
+}

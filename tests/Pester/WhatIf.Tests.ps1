@@ -1,0 +1,86 @@
+# -WhatIf / -Confirm: the message states mode, model, references, the most billable images and the estimated cost;
+# nothing is sent and no file is written. The messages go to the host, so they are read from a child PowerShell.
+Describe 'WhatIf' {
+    BeforeAll {
+        . (Join-Path $PSScriptRoot 'TestSetup.ps1')
+        $script:ModuleBase = (Get-Module Seedream).ModuleBase
+        function Invoke-ChildPowerShell([string] $Script, [string] $WorkFolder) {
+            # Under 'dotnet pwsh' the process is dotnet and PowerShell is pwsh.dll in $PSHOME.
+            $exe = [Environment]::ProcessPath
+            $arguments = @(if ((Split-Path $exe -Leaf) -like 'dotnet*') { Join-Path $PSHOME 'pwsh.dll' })
+            $prelude = "`$ProgressPreference = 'SilentlyContinue'; Set-Location -LiteralPath '$WorkFolder'; Import-Module '$ModuleBase'; "
+            $output = & $exe @arguments -NoProfile -NonInteractive -Command ($prelude + $Script) 2>&1
+            ($output | ForEach-Object { "$_" }) -join "`n"
+        }
+        $script:Work = Join-Path ([IO.Path]::GetTempPath()) "seedream-whatif-$([guid]::NewGuid().ToString('N'))"
+        $null = New-Item -ItemType Directory -Path $Work
+        foreach ($name in 'a.png', 'b.png') {
+            $size = [byte[]](0, 0, 0, 64)
+            [IO.File]::WriteAllBytes((Join-Path $Work $name), [byte[]]([byte[]](0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52) + $size + $size + [byte[]](8, 2, 0, 0, 0, 0, 0, 0, 0)))
+        }
+    }
+    AfterAll {
+        Remove-Item $Work -Recurse -Force -ErrorAction SilentlyContinue
+        . (Join-Path $PSScriptRoot 'TestTeardown.ps1')
+    }
+    BeforeEach { Reset-FakeSeedreamApi $Fake }
+
+    It 'New-SeedreamImage -WhatIf states mode, model, provider, references, billable images and cost, and sends nothing' {
+        $text = Invoke-ChildPowerShell -WorkFolder $Work -Script @'
+New-SeedreamImage -Prompt 'six product shots of a ceramic mug' -Model 4.5 -MaxImages 6 -WhatIf
+'---'
+New-SeedreamImage -Prompt 'one fox' -WhatIf
+'@
+        $sequence, $single = $text -split '(?m)^---$'
+        $sequence | Should -Match 'What if: .*"Sequence with seedream-4-5-251128 on APIYI: 0 reference image\(s\), up to 6 billed image\(s\), estimated cost up to \$0[.,]24 at \$0[.,]04/image" on target "''six product shots of a ceramic mug''"'
+        $single | Should -Match 'TextToImage with seedream-5-0-260128 on APIYI: 0 reference image\(s\), up to 1 billed image\(s\), estimated cost up to \$0[.,]035'
+        Get-FakeRequest $Fake | Should -BeNullOrEmpty
+    }
+
+    It 'Edit-SeedreamImage -WhatIf counts the references and states 15 minus references as the most billable images' {
+        $text = Invoke-ChildPowerShell -WorkFolder $Work -Script @'
+Edit-SeedreamImage -Prompt 'image 1 in the style of image 2' -Image ./a.png, ./b.png -WhatIf
+'---'
+Edit-SeedreamImage -Prompt 'variations' -Image ./a.png, ./b.png -MaxImages 13 -Model 4.0 -WhatIf
+'---'
+Get-ChildItem ./*.png | Edit-SeedreamImage -Fuse -Prompt 'together' -Model some-private-endpoint -WhatIf
+'@
+        $fusion, $sequence, $unknown = $text -split '(?m)^---$'
+        $fusion | Should -Match 'Fusion with seedream-5-0-260128 on APIYI: 2 reference image\(s\), up to 1 billed image\(s\), estimated cost up to \$0[.,]035'
+        $sequence | Should -Match 'ImageToSequence with seedream-4-0-250828 on APIYI: 2 reference image\(s\), up to 13 billed image\(s\), estimated cost up to \$0[.,]39 at \$0[.,]03/image'
+        $unknown | Should -Match 'Fusion with some-private-endpoint on APIYI: 2 reference image\(s\), up to 1 billed image\(s\), cost unknown'
+        Get-FakeRequest $Fake | Should -BeNullOrEmpty
+    }
+
+    It 'checks the parameters before -WhatIf: a rule violation is an error and nothing is sent' {
+        $text = Invoke-ChildPowerShell -WorkFolder $Work -Script @'
+try { New-SeedreamImage -Prompt 'p' -Model 4.5 -OutputFormat Png -WhatIf -ErrorAction Stop } catch { 'ERROR: ' + $_.Exception.Message }
+'@
+        $text | Should -Match 'ERROR: .*OutputFormat|ERROR: .*png'
+        $text | Should -Not -Match 'What if:'
+        Get-FakeRequest $Fake | Should -BeNullOrEmpty
+    }
+
+    It 'sends the request with -Confirm:$false (no prompt, one request)' {
+        $null = New-SeedreamImage -Prompt 'p' -Confirm:$false
+        @(Get-FakeRequest $Fake -Target generate) | Should -HaveCount 1
+    }
+
+    It 'Save-SeedreamResult -WhatIf names each file and writes or downloads nothing' {
+        $images = New-SeedreamImage -Prompt 'two boats' -MaxImages 2
+        Reset-FakeSeedreamApi $Fake
+        $target = Join-Path $Work 'saved'
+        $images | Save-SeedreamResult -Path $target -WhatIf
+        $target | Should -Not -Exist
+        Get-FakeRequest $Fake -Target download | Should -BeNullOrEmpty
+
+        $text = Invoke-ChildPowerShell -WorkFolder $Work -Script @'
+$images = New-SeedreamImage -Prompt 'two boats' -MaxImages 2
+$images | Save-SeedreamResult -Path ./saved -NameTemplate 'boat-{index}' -WhatIf
+'@
+        $text | Should -Match 'What if: Performing the operation "Save Seedream image" on target ".*boat-0\.jpg"'
+        $text | Should -Match 'boat-1\.jpg'
+        Join-Path $Work 'saved' | Should -Not -Exist
+        Get-FakeRequest $Fake -Target download | Should -BeNullOrEmpty
+    }
+}
