@@ -90,7 +90,7 @@ function New-TestImageFile {
     $bytes = [System.Collections.Generic.List[byte]]::new()
     $bytes.AddRange([byte[]](0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52))
     foreach ($value in $Width, $Height) {
-        $bytes.AddRange([byte[]](($value -shr 24) -band 0xFF, ($value -shr 16) -band 0xFF, ($value -shr 8) -band 0xFF, $value -band 0xFF))
+        $bytes.AddRange([byte[]]@((($value -shr 24) -band 0xFF), (($value -shr 16) -band 0xFF), (($value -shr 8) -band 0xFF), ($value -band 0xFF)))
     }
     $bytes.AddRange([byte[]](8, 2, 0, 0, 0, 0, 0, 0, 0))
     if ($PadBytes -gt 0) { $bytes.AddRange([byte[]]::new($PadBytes)) }
