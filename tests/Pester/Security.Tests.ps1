@@ -155,6 +155,8 @@ Describe 'Security' {
         It 'downloads only over http(s): <Url>' -TestCases @(
             @{ Url = 'file:///etc/passwd' }
             @{ Url = 'ftp://example.com/a.jpg' }
+            @{ Url = 'not a url' }
+            @{ Url = '/etc/passwd' }
         ) {
             param($Url)
             $image = [Seedream.SeedreamImage]@{ Url = $Url; Created = [DateTimeOffset]::UtcNow; ExpiresAt = [DateTimeOffset]::UtcNow.AddHours(1) }

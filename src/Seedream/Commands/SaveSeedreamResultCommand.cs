@@ -94,6 +94,14 @@ namespace Seedream.Commands
                     continue;
                 }
 
+                if (image.ImageBytes is null && !IsDownloadable(image.Url!))
+                {
+                    WriteError(new ErrorRecord(
+                        new SeedreamDownloadException("The result's URL is not an absolute http or https URL; only those are downloaded.", DownloadFailure.UnsupportedScheme),
+                        "Seedream.UnsupportedUrl", ErrorCategory.SecurityError, image));
+                    continue;
+                }
+
                 if (image.ImageBytes is null && image.IsExpired)
                 {
                     WriteError(new ErrorRecord(
@@ -199,6 +207,9 @@ namespace Seedream.Commands
                 WriteProgress(new ProgressRecord(ProgressActivityId, "Seedream: saving images", "Done") { RecordType = ProgressRecordType.Completed });
             }
         }
+
+        private static bool IsDownloadable(string url) =>
+            Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
 
         private static ImageFormat? SniffFormat(string path)
         {
