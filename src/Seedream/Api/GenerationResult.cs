@@ -52,6 +52,10 @@ namespace Seedream.Api
         public ApiError? Error { get; set; }
         public string? Model { get; set; }
         public DateTimeOffset? Created { get; set; }
+
+        /// <summary>The request id of the answer this slot came in.</summary>
+        public string? RequestId { get; set; }
+
         public bool Succeeded => Error is null;
     }
 

@@ -56,10 +56,10 @@ namespace Seedream.Api
             IWebProxy? proxy = null;
             if (settings.Proxy != null)
             {
+                // Only Credentials is set: WebProxy.UseDefaultCredentials = false would clear the credential again.
                 proxy = new WebProxy(settings.Proxy)
                 {
                     Credentials = settings.ProxyUseDefaultCredentials ? CredentialCache.DefaultCredentials : settings.ProxyCredential,
-                    UseDefaultCredentials = settings.ProxyUseDefaultCredentials,
                 };
             }
 

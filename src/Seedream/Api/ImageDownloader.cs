@@ -24,12 +24,17 @@ namespace Seedream.Api
         public long MaxBytes { get; set; } = 100L * 1024 * 1024;
         public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(600);
 
-        /// <summary>Copies the image into <paramref name="destination"/>; reports (bytes so far, total or null).</summary>
+        /// <summary>
+        /// Copies the image into <paramref name="destination"/>; reports (bytes so far, total or null). A download that
+        /// fails before the first byte, or breaks off mid-way, is tried again (a GET of an image is free and repeatable);
+        /// a seekable destination is emptied before the next attempt.
+        /// </summary>
         public async Task DownloadAsync(Uri url, Stream destination, Action<long, long?>? progress, Action<RetryNotice>? retrying, CancellationToken cancellationToken)
         {
             if (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
             {
-                throw new SeedreamException($"Only http and https image URLs can be downloaded; '{url.Scheme}' cannot.");
+                throw new SeedreamDownloadException(
+                    $"Only http and https image URLs can be downloaded; '{(url.IsAbsoluteUri ? url.Scheme : "relative")}' cannot.", DownloadFailure.UnsupportedScheme);
             }
 
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -38,6 +43,7 @@ namespace Seedream.Api
             for (int attempt = 1; ; attempt++)
             {
                 HttpResponseMessage? response = null;
+                string? retryReason = null;
                 try
                 {
                     using var message = new HttpRequestMessage(HttpMethod.Get, url);
@@ -53,49 +59,74 @@ namespace Seedream.Api
                             continue;
                         }
 
-                        string hint = status == 403 || status == 404 || status == 410
+                        bool expired = status == 403 || status == 404 || status == 410;
+                        string hint = expired
                             ? " Hosted image URLs expire 24 hours after creation; generate the image again or save with -ResponseFormat Base64Json."
                             : "";
-                        throw new SeedreamException($"Downloading {DescribeUrl(url)} failed with HTTP {status} {response.ReasonPhrase}.{hint}") { Attempts = attempt };
+                        throw new SeedreamDownloadException(
+                            $"Downloading {DescribeUrl(url)} failed with HTTP {status} {response.ReasonPhrase} after {attempt} attempt(s).{hint}",
+                            expired ? DownloadFailure.NotFound : DownloadFailure.HttpError, status) { Attempts = attempt };
                     }
 
                     long? total = response.Content.Headers.ContentLength;
                     if (total > MaxBytes)
                     {
-                        throw new SeedreamException($"The image at {DescribeUrl(url)} is {total:N0} bytes, over the {MaxBytes:N0}-byte download cap.");
+                        throw TooLarge(url, $"is {total:N0} bytes", attempt);
                     }
 
                     using Stream content = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
-                    await CopyAsync(content, destination, total, progress, timeout.Token).ConfigureAwait(false);
+                    await CopyAsync(content, destination, total, progress, url, attempt, timeout.Token).ConfigureAwait(false);
                     return;
                 }
-                catch (HttpRequestException ex) when (response is null && attempt < maxAttempts && !timeout.IsCancellationRequested)
+                catch (Exception ex) when ((ex is HttpRequestException || ex is IOException) && !timeout.IsCancellationRequested)
                 {
-                    TimeSpan delay = RetryPolicy.GetDelay(attempt, null, DateTimeOffset.UtcNow);
-                    retrying?.Invoke(new RetryNotice(attempt, maxAttempts, "connection failed: " + ex.Message, delay));
-                    await Task.Delay(delay, timeout.Token).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is HttpRequestException || ex is IOException)
-                {
-                    if (cancellationToken.IsCancellationRequested)
+                    bool canRetry = attempt < maxAttempts && (response is null || ResetDestination(destination));
+                    if (!canRetry)
                     {
-                        throw new OperationCanceledException(cancellationToken);
+                        throw new SeedreamTransportException(
+                            $"Downloading {DescribeUrl(url)} failed after {attempt} attempt(s): {ex.Message}", mayHaveBeenBilled: false, ex) { Attempts = attempt };
                     }
 
-                    throw new SeedreamTransportException($"Downloading {DescribeUrl(url)} failed: {ex.Message}", mayHaveBeenBilled: false, ex) { Attempts = attempt };
+                    retryReason = response is null ? "connection failed: " + ex.Message : "the download broke off: " + ex.Message;
                 }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && timeout.IsCancellationRequested)
                 {
-                    throw new SeedreamTimeoutException($"Downloading {DescribeUrl(url)} did not finish within {Timeout.TotalSeconds:0.#} s.", false) { Attempts = attempt };
+                    throw new SeedreamTimeoutException(
+                        $"Downloading {DescribeUrl(url)} did not finish within {Timeout.TotalSeconds:0.#} s (-TimeoutSec).", false) { Attempts = attempt };
+                }
+                catch (Exception) when (cancellationToken.IsCancellationRequested)
+                {
+                    throw new OperationCanceledException(cancellationToken);
                 }
                 finally
                 {
                     response?.Dispose();
                 }
+
+                TimeSpan wait = RetryPolicy.GetDelay(attempt, null, DateTimeOffset.UtcNow);
+                retrying?.Invoke(new RetryNotice(attempt, maxAttempts, retryReason ?? "failed", wait));
+                await Task.Delay(wait, timeout.Token).ConfigureAwait(false);
             }
         }
 
-        private async Task CopyAsync(Stream source, Stream destination, long? total, Action<long, long?>? progress, CancellationToken cancellationToken)
+        private static bool ResetDestination(Stream destination)
+        {
+            if (!destination.CanSeek)
+            {
+                return false;
+            }
+
+            destination.SetLength(0);
+            destination.Position = 0;
+            return true;
+        }
+
+        private SeedreamDownloadException TooLarge(Uri url, string what, int attempt) =>
+            new SeedreamDownloadException(
+                $"The image at {DescribeUrl(url)} {what}, over the {MaxBytes:N0}-byte cap (-MaxDownloadBytes); nothing was saved.",
+                DownloadFailure.TooLarge) { Attempts = attempt };
+
+        private async Task CopyAsync(Stream source, Stream destination, long? total, Action<long, long?>? progress, Uri url, int attempt, CancellationToken cancellationToken)
         {
             byte[] buffer = new byte[81920];
             long copied = 0;
@@ -105,7 +136,7 @@ namespace Seedream.Api
                 copied += read;
                 if (copied > MaxBytes)
                 {
-                    throw new SeedreamException($"The image grew past the {MaxBytes:N0}-byte download cap; the download was stopped.");
+                    throw TooLarge(url, "grew past the cap", attempt);
                 }
 
                 await destination.WriteAsync(buffer, 0, read, cancellationToken).ConfigureAwait(false);

@@ -93,6 +93,18 @@ namespace Seedream.Api
             var clock = Stopwatch.StartNew();
             int maxAttempts = _options.RetryPolicy.MaxRetryCount + 1;
             var result = new GenerationResult { Model = request.Model };
+            GenerationObserver caller = observer;
+            observer = new GenerationObserver
+            {
+                Retrying = caller.Retrying,
+                Trace = caller.Trace,
+                ImageReceived = image =>
+                {
+                    // Each slot learns the request id of its answer, so an error for it can name the request.
+                    image.RequestId ??= result.RequestId;
+                    caller.ImageReceived?.Invoke(image);
+                },
+            };
 
             for (int attempt = 1; ; attempt++)
             {
@@ -165,6 +177,13 @@ namespace Seedream.Api
                         (responded ? " The server had accepted it, so it may already be billed; it was not repeated." : ""),
                         mayHaveBeenBilled: responded) { Attempts = attempt, RequestId = result.RequestId };
                 }
+                catch (Exception ex) when (responded && (ex is JsonException || ex is FormatException) && !cancellationToken.IsCancellationRequested)
+                {
+                    throw new SeedreamInvalidResponseException(
+                        $"The answer to request {result.RequestId ?? "(no id)"} is not valid JSON ({FirstLine(ex.Message)}). " +
+                        "The server had accepted the request, so it may already be billed; it was not repeated.", ex)
+                        { Attempts = attempt, RequestId = result.RequestId };
+                }
                 catch (Exception ex) when (responded && IsBrokenBody(ex) && !cancellationToken.IsCancellationRequested)
                 {
                     throw new SeedreamTransportException(
@@ -212,9 +231,11 @@ namespace Seedream.Api
                 }
                 catch (TimeoutException ex)
                 {
+                    int arrived = result.Images.Count(i => i.Succeeded);
                     throw new SeedreamStreamException(
-                        $"{ex.Message} The stream was abandoned after {result.Images.Count} image(s) (-StreamIdleTimeoutSec).",
-                        result.Images.Count(i => i.Succeeded), null, ex) { RequestId = result.RequestId, Attempts = result.Attempts };
+                        $"{ex.Message} The stream was abandoned (-StreamIdleTimeoutSec) after {arrived} image(s) had arrived and were written. " +
+                        "The server had accepted the request, so it may already be billed; it was not repeated.",
+                        arrived, null, ex) { RequestId = result.RequestId, Attempts = result.Attempts, IdleTimedOut = true };
                 }
                 catch (Exception ex) when (IsBrokenBody(ex) && !cancellationToken.IsCancellationRequested)
                 {
@@ -337,6 +358,13 @@ namespace Seedream.Api
 
         private static bool IsBrokenBody(Exception ex) =>
             ex is IOException || ex is HttpRequestException || ex is JsonException || ex is FormatException || ex is ObjectDisposedException;
+
+        private static string FirstLine(string text)
+        {
+            int end = text.IndexOfAny(new[] { '\r', '\n' });
+            string line = end < 0 ? text : text.Substring(0, end);
+            return line.Length > 160 ? line.Substring(0, 160) + "..." : line;
+        }
 
         private static Exception Innermost(Exception ex)
         {

@@ -69,6 +69,52 @@ namespace Seedream.Api
 
         public int ImagesReceived { get; }
         public ApiError? Error { get; }
+
+        /// <summary>True when the stream went quiet for longer than the idle time-out.</summary>
+        public bool IdleTimedOut { get; set; }
+    }
+
+    /// <summary>The API answered 200 but the body is not the JSON it should be. The request may already be billed.</summary>
+    public sealed class SeedreamInvalidResponseException : SeedreamException
+    {
+        public SeedreamInvalidResponseException(string message, Exception? inner = null)
+            : base(message, inner)
+        {
+        }
+
+        public bool MayHaveBeenBilled => true;
+    }
+
+    /// <summary>Why a download of a hosted image failed.</summary>
+    public enum DownloadFailure
+    {
+        /// <summary>The image host answered an error status.</summary>
+        HttpError,
+
+        /// <summary>403, 404 or 410: the signed link has most likely expired.</summary>
+        NotFound,
+
+        /// <summary>The image is larger than the download cap.</summary>
+        TooLarge,
+
+        /// <summary>Not an http(s) URL.</summary>
+        UnsupportedScheme,
+    }
+
+    /// <summary>A hosted image could not be downloaded.</summary>
+    public sealed class SeedreamDownloadException : SeedreamException
+    {
+        public SeedreamDownloadException(string message, DownloadFailure failure, int statusCode = 0)
+            : base(message)
+        {
+            Failure = failure;
+            StatusCode = statusCode;
+        }
+
+        public DownloadFailure Failure { get; }
+
+        /// <summary>The image host's status, 0 when it did not answer one.</summary>
+        public int StatusCode { get; }
     }
 
     /// <summary>Input that breaks a rule, found before any request was sent.</summary>

@@ -132,6 +132,8 @@ namespace Seedream.Commands
             (int Width, int Height)? requestedSize = RequestRules.ResolveSize(request.Size, model);
             Interlocked.Add(ref _imagesExpected, request.MaxOutputImages);
 
+            // One record up front, so even a request quicker than the first progress tick shows (and completes) progress.
+            OnProgressTick();
             StartWork(async (sink, cancellationToken) =>
             {
                 var written = new List<SeedreamImage>();
@@ -146,11 +148,12 @@ namespace Seedream.Commands
                         Interlocked.Increment(ref _imagesArrived);
                         if (image.Error != null)
                         {
-                            sink.WriteError(SeedreamErrors.ImageFailure(image.Error, image.Index, prompt, null));
+                            sink.WriteError(SeedreamErrors.ImageFailure(image.Error, image.Index, prompt, image.RequestId));
                             return;
                         }
 
                         SeedreamImage result = ToResult(image, request, prompt, images.Count, requestedSize);
+                        result.RequestId = image.RequestId;
                         written.Add(result);
                         sink.WriteObject(result);
                     },

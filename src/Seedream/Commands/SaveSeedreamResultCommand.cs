@@ -25,6 +25,7 @@ namespace Seedream.Commands
         private long _bytesDone;
         private long? _bytesTotal;
         private bool _progressShown;
+        private int _filesQueued;
         private string _folder = "";
 
         [Parameter(Mandatory = true, ValueFromPipeline = true)]
@@ -93,6 +94,14 @@ namespace Seedream.Commands
                     continue;
                 }
 
+                if (image.ImageBytes is null && !IsDownloadable(image.Url!))
+                {
+                    WriteError(new ErrorRecord(
+                        new SeedreamDownloadException("The result's URL is not an absolute http or https URL; only those are downloaded.", DownloadFailure.UnsupportedScheme),
+                        "Seedream.UnsupportedUrl", ErrorCategory.SecurityError, image));
+                    continue;
+                }
+
                 if (image.ImageBytes is null && image.IsExpired)
                 {
                     WriteError(new ErrorRecord(
@@ -101,6 +110,8 @@ namespace Seedream.Commands
                     continue;
                 }
 
+                _filesQueued++;
+                OnProgressTick();
                 StartWork((sink, token) => SaveAsync(image, baseName, sink, token), image);
             }
         }
@@ -126,6 +137,7 @@ namespace Seedream.Commands
                         };
                         var url = new Uri(image.Url!);
                         sink.WriteVerbose($"GET {ImageDownloader.DescribeUrl(url)}");
+                        ReportBytes(0, null);
                         await downloader.DownloadAsync(url, file, ReportBytes, VerboseRetry(sink, "Download"), cancellationToken).ConfigureAwait(false);
                     }
 
@@ -180,9 +192,10 @@ namespace Seedream.Commands
             long done = Interlocked.Read(ref _bytesDone);
             long? total = _bytesTotal;
             string bytes = total is long t ? $"{done:N0} of {t:N0} bytes" : $"{done:N0} bytes";
-            WriteProgress(new ProgressRecord(ProgressActivityId, "Seedream: saving images", $"{CompletedItems} of {StartedItems} file(s) saved; current download {bytes}")
+            int files = Math.Max(_filesQueued, StartedItems);
+            WriteProgress(new ProgressRecord(ProgressActivityId, "Seedream: saving images", $"{CompletedItems} of {files} file(s) saved; current download {bytes}")
             {
-                PercentComplete = StartedItems == 0 ? 0 : Math.Min(100, CompletedItems * 100 / StartedItems),
+                PercentComplete = files == 0 ? 0 : Math.Min(100, CompletedItems * 100 / files),
             });
             _progressShown = true;
         }
@@ -194,6 +207,9 @@ namespace Seedream.Commands
                 WriteProgress(new ProgressRecord(ProgressActivityId, "Seedream: saving images", "Done") { RecordType = ProgressRecordType.Completed });
             }
         }
+
+        private static bool IsDownloadable(string url) =>
+            Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
 
         private static ImageFormat? SniffFormat(string path)
         {

@@ -15,6 +15,7 @@ namespace Seedream.Commands
         public const string ImageFailed = "Seedream.ImageFailed";
         public const string FileExists = "Seedream.FileExists";
         public const string WriteFailed = "Seedream.WriteFailed";
+        public const string UrlExpired = "Seedream.UrlExpired";
 
         public static ErrorRecord InvalidParameterRecord(string parameterName, string rule, object? target) =>
             Record(new SeedreamValidationException(parameterName, $"Parameter -{parameterName}: {rule}"), InvalidParameter, ErrorCategory.InvalidArgument, target);
@@ -43,13 +44,22 @@ namespace Seedream.Commands
                     (string id, ErrorCategory category) = Classify(api.StatusCode, api.ErrorCode);
                     return Record(exception, id, category, target);
                 case SeedreamStreamException stream:
-                    return Record(exception, stream.Error is null ? "Seedream.StreamIncomplete" : "Seedream.StreamError",
-                        stream.Error is null ? ErrorCategory.ReadError : ErrorCategory.InvalidResult, target);
+                    return Record(exception, StreamErrorId(stream), StreamCategory(stream), target);
                 case SeedreamTimeoutException:
                     return Record(exception, "Seedream.Timeout", ErrorCategory.OperationTimeout, target);
                 case SeedreamTransportException transport:
                     return Record(exception, transport.MayHaveBeenBilled ? "Seedream.ResponseBroken" : "Seedream.ConnectionFailed",
                         ErrorCategory.ConnectionError, target);
+                case SeedreamInvalidResponseException:
+                    return Record(exception, "Seedream.InvalidResponse", ErrorCategory.InvalidData, target);
+                case SeedreamDownloadException download:
+                    return download.Failure switch
+                    {
+                        DownloadFailure.NotFound => Record(exception, UrlExpired, ErrorCategory.ResourceUnavailable, target),
+                        DownloadFailure.TooLarge => Record(exception, "Seedream.DownloadTooLarge", ErrorCategory.LimitsExceeded, target),
+                        DownloadFailure.UnsupportedScheme => Record(exception, "Seedream.UnsupportedUrl", ErrorCategory.SecurityError, target),
+                        _ => Record(exception, "Seedream.DownloadFailed", ErrorCategory.ResourceUnavailable, target),
+                    };
                 case UnauthorizedAccessException:
                 case IOException:
                     return Record(exception, WriteFailed, ErrorCategory.WriteError, target);
@@ -60,6 +70,38 @@ namespace Seedream.Commands
                 default:
                     return Record(exception, "Seedream.Unexpected", ErrorCategory.NotSpecified, target);
             }
+        }
+
+        private static string StreamErrorId(SeedreamStreamException stream)
+        {
+            if (stream.IdleTimedOut)
+            {
+                return "Seedream.StreamIdleTimeout";
+            }
+
+            if (stream.Error is null)
+            {
+                return "Seedream.StreamIncomplete";
+            }
+
+            (string id, _) = Classify(0, stream.Error.Code);
+            return id == "Seedream.ApiError" ? "Seedream.StreamError" : id;
+        }
+
+        private static ErrorCategory StreamCategory(SeedreamStreamException stream)
+        {
+            if (stream.IdleTimedOut)
+            {
+                return ErrorCategory.OperationTimeout;
+            }
+
+            if (stream.Error is null)
+            {
+                return ErrorCategory.ReadError;
+            }
+
+            (string id, ErrorCategory category) = Classify(0, stream.Error.Code);
+            return id == "Seedream.ApiError" ? ErrorCategory.InvalidResult : category;
         }
 
         /// <summary>Failures that every further item would hit too (wrong key, no access, unknown model): stop the batch.</summary>

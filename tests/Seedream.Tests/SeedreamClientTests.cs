@@ -1,0 +1,271 @@
+using System.Collections.Concurrent;
+using Seedream.Api;
+using Seedream.FakeApi;
+
+namespace Seedream.Tests;
+
+/// <summary>The API client against the fake API over real HTTP on loopback.</summary>
+public sealed class SeedreamClientTests : IAsyncLifetime
+{
+    private const string Key = "sk-client-tests-key";
+    private FakeSeedreamServer _server = null!;
+    private readonly HttpClient _http = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = Timeout.InfiniteTimeSpan };
+
+    public async Task InitializeAsync() => _server = await FakeSeedreamServer.StartAsync(new FakeServerOptions { ApiKeys = [Key] });
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _server.DisposeAsync();
+    }
+
+    private SeedreamClient Client(int maxRetries = 2, double timeoutSec = 30, double idleSec = 30, string key = Key) =>
+        new(_http, new ClientOptions
+        {
+            BaseUri = _server.ApiV1,
+            ApiKey = key,
+            RetryPolicy = new RetryPolicy(maxRetries) { InitialDelay = TimeSpan.FromMilliseconds(10) },
+            Timeout = TimeSpan.FromSeconds(timeoutSec),
+            StreamIdleTimeout = TimeSpan.FromSeconds(idleSec),
+        });
+
+    private static GenerationRequest Request(int? maxImages = null, bool stream = false, string format = ResponseFormats.Url) => new()
+    {
+        Model = "seedream-4-5-251128",
+        Prompt = "a lighthouse",
+        MaxImages = maxImages,
+        Stream = stream,
+        ResponseFormat = format,
+    };
+
+    [Fact]
+    public async Task Streamed_FirstImageArrives_BeforeTheServerSendsTheRest()
+    {
+        _server.AddFaults(new FaultRule { HoldAfterEvents = 1 });
+        int eventsSentAtFirstImage = -1;
+        var observer = new GenerationObserver
+        {
+            ImageReceived = image =>
+            {
+                if (eventsSentAtFirstImage < 0)
+                {
+                    eventsSentAtFirstImage = _server.Requests.Single().EventsSent;
+                    _server.ReleaseHeldStream();
+                }
+            },
+        };
+
+        GenerationResult result = await Client().GenerateAsync(Request(maxImages: 3, stream: true), observer, CancellationToken.None);
+
+        Assert.Equal(1, eventsSentAtFirstImage);
+        Assert.True(_server.Requests.Single().HoldReleased);
+        Assert.Equal([0, 1, 2], result.Images.Select(i => i.Index));
+        Assert.Equal(3, result.Usage!.GeneratedImages);
+        Assert.All(result.Images, i => Assert.Equal(result.RequestId, i.RequestId));
+    }
+
+    [Fact]
+    public async Task Streamed_Base64_IsDecoded()
+    {
+        GenerationResult result = await Client().GenerateAsync(Request(maxImages: 2, stream: true, format: ResponseFormats.Base64Json), null, CancellationToken.None);
+        Assert.All(result.Images, i => Assert.Equal(new byte[] { 0xFF, 0xD8, 0xFF }, i.Bytes!.Take(3)));
+    }
+
+    [Fact]
+    public async Task Streamed_PartialFailure_IsAnErrorSlot_OthersArrive()
+    {
+        _server.AddFaults(new FaultRule { ErrorSlots = [1] });
+        var received = new ConcurrentQueue<GeneratedImage>();
+        GenerationResult result = await Client().GenerateAsync(Request(maxImages: 3, stream: true), new GenerationObserver { ImageReceived = received.Enqueue }, CancellationToken.None);
+        Assert.Equal(3, received.Count);
+        Assert.Equal("OutputImageSensitiveContentDetected", result.Images.Single(i => i.Index == 1).Error!.Code);
+        Assert.Equal(2, result.Images.Count(i => i.Succeeded));
+    }
+
+    [Fact]
+    public async Task Streamed_Cut_SaysHowManyArrived_AndIsNotRetried()
+    {
+        _server.AddFaults(new FaultRule { CutAfterEvents = 2 });
+        var error = await Assert.ThrowsAsync<SeedreamStreamException>(() => Client().GenerateAsync(Request(maxImages: 4, stream: true), null, CancellationToken.None));
+        Assert.Equal(2, error.ImagesReceived);
+        Assert.Contains("2 image(s) had arrived", error.Message);
+        Assert.Single(_server.Requests);
+    }
+
+    [Fact]
+    public async Task Streamed_ErrorEvent_CarriesItsCode()
+    {
+        _server.AddFaults(new FaultRule { ErrorEvent = true, Code = "InternalServiceError" });
+        var error = await Assert.ThrowsAsync<SeedreamStreamException>(() => Client().GenerateAsync(Request(stream: true), null, CancellationToken.None));
+        Assert.Equal("InternalServiceError", error.Error!.Code);
+    }
+
+    [Fact]
+    public async Task Streamed_Idle_TimesOut()
+    {
+        _server.AddFaults(new FaultRule { HoldAfterEvents = 1 });
+        try
+        {
+            var error = await Assert.ThrowsAsync<SeedreamStreamException>(() => Client(idleSec: 0.3).GenerateAsync(Request(maxImages: 2, stream: true), null, CancellationToken.None));
+            Assert.True(error.IdleTimedOut);
+            Assert.Equal(1, error.ImagesReceived);
+        }
+        finally
+        {
+            _server.ReleaseHeldStream();
+        }
+    }
+
+    [Fact]
+    public async Task RateLimited_RetriesAfterTheServerHint_AndTellsTheObserver()
+    {
+        _server.AddFaults(new FaultRule { Status = 429, RetryAfterMs = 30 });
+        var notices = new ConcurrentQueue<RetryNotice>();
+        GenerationResult result = await Client().GenerateAsync(Request(), new GenerationObserver { Retrying = notices.Enqueue }, CancellationToken.None);
+        Assert.Equal(2, result.Attempts);
+        RetryNotice notice = Assert.Single(notices);
+        Assert.Equal(TimeSpan.FromMilliseconds(30), notice.Delay);
+        Assert.Contains("429", notice.Reason);
+        Assert.Contains("RateLimitExceeded", notice.Reason);
+        Assert.Equal(2, _server.Requests.Count);
+    }
+
+    [Theory]
+    [InlineData(400, "InvalidParameter")]
+    [InlineData(401, "AuthenticationError")]
+    [InlineData(403, "AccessDenied")]
+    [InlineData(429, "QuotaExceeded")]
+    public async Task PermanentErrors_AreNotRetried(int status, string code)
+    {
+        _server.AddFaults(new FaultRule { Status = status, Code = code, Times = 3 });
+        var error = await Assert.ThrowsAsync<SeedreamApiException>(() => Client().GenerateAsync(Request(), null, CancellationToken.None));
+        Assert.Equal(status, error.StatusCode);
+        Assert.Equal(code, error.ErrorCode);
+        Assert.Equal(1, error.Attempts);
+        Assert.Equal(_server.Requests.Single().Id, error.RequestId);
+        Assert.Single(_server.Requests);
+    }
+
+    [Fact]
+    public async Task GivingUp_TellsAttemptsAndRequestId()
+    {
+        _server.AddFaults(new FaultRule { Status = 503, RetryAfterMs = 1, Times = 3 });
+        var error = await Assert.ThrowsAsync<SeedreamApiException>(() => Client(maxRetries: 2).GenerateAsync(Request(), null, CancellationToken.None));
+        Assert.Equal(3, error.Attempts);
+        Assert.Contains("3 attempts", error.Message);
+        Assert.Contains(_server.Requests.Last().Id, error.Message);
+    }
+
+    [Fact]
+    public async Task DroppedConnection_IsRetried()
+    {
+        _server.AddFaults(new FaultRule { Drop = true });
+        GenerationResult result = await Client().GenerateAsync(Request(), null, CancellationToken.None);
+        Assert.Equal(2, result.Attempts);
+    }
+
+    [Fact]
+    public async Task TruncatedBody_IsNotRetried_AndMayBeBilled()
+    {
+        _server.AddFaults(new FaultRule { Truncate = true });
+        var error = await Assert.ThrowsAsync<SeedreamTransportException>(() => Client().GenerateAsync(Request(), null, CancellationToken.None));
+        Assert.True(error.MayHaveBeenBilled);
+        Assert.Contains("may already be billed", error.Message);
+        Assert.Single(_server.Requests);
+    }
+
+    [Fact]
+    public async Task MalformedJson_IsAnInvalidResponse()
+    {
+        _server.AddFaults(new FaultRule { Malformed = true });
+        var error = await Assert.ThrowsAsync<SeedreamInvalidResponseException>(() => Client().GenerateAsync(Request(), null, CancellationToken.None));
+        Assert.Contains("not valid JSON", error.Message);
+        Assert.Single(_server.Requests);
+    }
+
+    [Fact]
+    public async Task HtmlErrorPage_IsSummarised()
+    {
+        _server.AddFaults(new FaultRule { Html = true, Status = 502 });
+        var error = await Assert.ThrowsAsync<SeedreamApiException>(() => Client(maxRetries: 0).GenerateAsync(Request(), null, CancellationToken.None));
+        Assert.Contains("titled '502 Bad Gateway'", error.Message);
+        Assert.DoesNotContain("<", error.Message);
+    }
+
+    [Fact]
+    public async Task SlowServer_TimesOut()
+    {
+        _server.AddFaults(new FaultRule { DelayMs = 5000 });
+        var error = await Assert.ThrowsAsync<SeedreamTimeoutException>(() => Client(timeoutSec: 0.5).GenerateAsync(Request(), null, CancellationToken.None));
+        Assert.Equal(1, error.Attempts);
+    }
+
+    [Fact]
+    public async Task Cancellation_IsNotATimeout()
+    {
+        _server.AddFaults(new FaultRule { DelayMs = 10000 });
+        using var cancel = new CancellationTokenSource();
+        Task call = Client().GenerateAsync(Request(), null, cancel.Token);
+        while (_server.Requests.Count == 0)
+        {
+            await Task.Delay(10);
+        }
+
+        cancel.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+    }
+
+    [Fact]
+    public async Task TheKey_GoesOnlyIntoTheAuthorizationHeader()
+    {
+        var trace = new ConcurrentQueue<string>();
+        _server.AddFaults(new FaultRule { Status = 429, RetryAfterMs = 1 });
+        var notices = new ConcurrentQueue<RetryNotice>();
+        GenerationResult result = await Client().GenerateAsync(Request(), new GenerationObserver { Trace = trace.Enqueue, Retrying = notices.Enqueue }, CancellationToken.None);
+        Assert.All(_server.Requests, r => Assert.Equal("ok", r.Authorization));
+        Assert.DoesNotContain(trace.Concat(notices.Select(n => n.Reason)), line => line.Contains(Key));
+
+        var error = await Assert.ThrowsAsync<SeedreamApiException>(() => Client(key: "sk-wrong-key-123").GenerateAsync(Request(), null, CancellationToken.None));
+        Assert.DoesNotContain("sk-wrong-key-123", error.ToString());
+    }
+
+    [Fact]
+    public async Task Downloader_NotFound_TellsAboutExpiry()
+    {
+        var downloader = new ImageDownloader(_http, new RetryPolicy(2));
+        var error = await Assert.ThrowsAsync<SeedreamDownloadException>(() =>
+            downloader.DownloadAsync(new Uri(_server.Root, "files/nothing.jpg?X-Tos-Signature=secret"), new MemoryStream(), null, null, CancellationToken.None));
+        Assert.Equal(DownloadFailure.NotFound, error.Failure);
+        Assert.Contains("24 hours", error.Message);
+        Assert.DoesNotContain("secret", error.Message);
+        Assert.Single(_server.Requests);
+    }
+
+    [Fact]
+    public async Task Downloader_RetriesABrokenDownload_FromAnEmptyDestination()
+    {
+        GenerationResult result = await Client().GenerateAsync(Request(), null, CancellationToken.None);
+        _server.AddFaults(new FaultRule { Target = FaultRule.DownloadTarget, Truncate = true });
+        var destination = new MemoryStream();
+        var notices = new ConcurrentQueue<RetryNotice>();
+        await new ImageDownloader(_http, new RetryPolicy(2) { InitialDelay = TimeSpan.FromMilliseconds(1) })
+            .DownloadAsync(new Uri(result.Images[0].Url!), destination, null, notices.Enqueue, CancellationToken.None);
+        byte[] direct = await _http.GetByteArrayAsync(result.Images[0].Url);
+        Assert.Equal(direct, destination.ToArray());
+        Assert.Contains("broke off", Assert.Single(notices).Reason);
+    }
+
+    [Fact]
+    public async Task Downloader_EnforcesTheSizeCap_AndTheScheme()
+    {
+        GenerationResult result = await Client().GenerateAsync(Request(), null, CancellationToken.None);
+        var downloader = new ImageDownloader(_http) { MaxBytes = 10 };
+        var tooLarge = await Assert.ThrowsAsync<SeedreamDownloadException>(() =>
+            downloader.DownloadAsync(new Uri(result.Images[0].Url!), new MemoryStream(), null, null, CancellationToken.None));
+        Assert.Equal(DownloadFailure.TooLarge, tooLarge.Failure);
+
+        var scheme = await Assert.ThrowsAsync<SeedreamDownloadException>(() =>
+            downloader.DownloadAsync(new Uri("file:///etc/passwd"), new MemoryStream(), null, null, CancellationToken.None));
+        Assert.Equal(DownloadFailure.UnsupportedScheme, scheme.Failure);
+    }
+}
