@@ -60,7 +60,7 @@ function Get-FakeRequest {
 function Add-FakeFault {
     <# Queues fault rules (hashtables with the fake's fault fields: status, code, retryAfter, drop, errorSlots, ...). #>
     param([Parameter(Mandatory)] $Fake, [Parameter(Mandatory)] [hashtable[]] $Rule)
-    $null = Invoke-FakeControl $Fake Post 'faults' (, $Rule)
+    $null = Invoke-FakeControl $Fake Post 'faults' $Rule
 }
 
 function Set-FakeSetting {
