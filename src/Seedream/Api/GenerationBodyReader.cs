@@ -9,8 +9,8 @@ namespace Seedream.Api
 {
     /// <summary>
     /// Reads a non-streamed generation answer (model, created, data[], usage) token by token as it arrives, and
-    /// decodes each <c>b64_json</c> string straight to bytes. The buffer only ever holds the unread tail of the
-    /// body, so at most one image's base64 text lives beside the decoded images; the body is never held whole.
+    /// decodes each <c>b64_json</c> string straight to bytes while it arrives (<see cref="Base64StreamDecoder"/>):
+    /// neither the body nor an image's base64 text is ever held whole, only the decoded images.
     /// Gives the same result as <see cref="ResponseParser.ReadGenerationBody"/>. Malformed JSON raises
     /// <see cref="JsonException"/>, invalid base64 or a non-object answer <see cref="FormatException"/>.
     /// </summary>
@@ -25,6 +25,7 @@ namespace Seedream.Api
         private bool _endOfStream;
         private JsonReaderState _state;
 
+        private int _scan;
         private JsonTokenType _tokenType;
         private string? _text;
         private byte[]? _bytes;
@@ -190,8 +191,7 @@ namespace Seedream.Api
                         image.Size = await StringValueAsync(StringAs.Text, cancellationToken).ConfigureAwait(false) ? _text : null;
                         break;
                     case "b64_json":
-                        image.Bytes = await StringValueAsync(StringAs.Base64, cancellationToken).ConfigureAwait(false) ? _bytes : null;
-                        _bytes = null;
+                        image.Bytes = await Base64ValueAsync(cancellationToken).ConfigureAwait(false);
                         break;
                     case "error":
                         JsonTokenType errorToken = await NextAsync(StringAs.Nothing, cancellationToken).ConfigureAwait(false);
@@ -218,6 +218,160 @@ namespace Seedream.Api
             }
 
             return image;
+        }
+
+        /// <summary>
+        /// A b64_json value, after its property name. A string is decoded piece by piece straight from the read buffer;
+        /// then its bytes in the buffer are replaced by an empty string (<c>""</c>) so the JSON reader goes on from
+        /// there as if it had read the value itself. Anything else (null, a number) is left to the JSON reader.
+        /// </summary>
+        private async Task<byte[]?> Base64ValueAsync(CancellationToken cancellationToken)
+        {
+            _scan = _start;
+            while (await EnsureAsync(1, cancellationToken).ConfigureAwait(false) && IsWhitespace(_buffer[_scan]))
+            {
+                _scan++;
+            }
+
+            if (_scan == _end || _buffer[_scan] != (byte)'"')
+            {
+                bool isString = await StringValueAsync(StringAs.Base64, cancellationToken).ConfigureAwait(false);
+                byte[]? bytes = isString ? _bytes : null;
+                _bytes = null;
+                return bytes;
+            }
+
+            _scan++;
+            var decoder = new Base64StreamDecoder(_spareChunks);
+            try
+            {
+                while (true)
+                {
+                    if (!await EnsureAsync(1, cancellationToken).ConfigureAwait(false))
+                    {
+                        throw new JsonException("The answer ended inside a b64_json string.");
+                    }
+
+                    if (DecodePlainRun(decoder))
+                    {
+                        break;
+                    }
+
+                    if (_scan < _end && _buffer[_scan] == (byte)'\\')
+                    {
+                        await DecodeEscapeAsync(decoder, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+            }
+            catch
+            {
+                decoder.Abandon();
+                throw;
+            }
+
+            byte[] decoded = decoder.Finish();
+
+            // _scan is on the closing quote, and the byte before it has been read: together they become "".
+            _buffer[_scan - 1] = (byte)'"';
+            _start = _scan - 1;
+            if (await NextAsync(StringAs.Nothing, cancellationToken).ConfigureAwait(false) != JsonTokenType.String)
+            {
+                throw new JsonException("The b64_json string could not be read.");
+            }
+
+            return decoded;
+        }
+
+        /// <summary>Decodes buffered text up to a quote or backslash; true when it stopped on the closing quote.</summary>
+        private bool DecodePlainRun(Base64StreamDecoder decoder)
+        {
+            var rest = new ReadOnlySpan<byte>(_buffer, _scan, _end - _scan);
+            int stop = rest.IndexOfAny((byte)'"', (byte)'\\');
+            decoder.Append(stop < 0 ? rest : rest.Slice(0, stop));
+            _scan += stop < 0 ? rest.Length : stop;
+            return stop >= 0 && _buffer[_scan] == (byte)'"';
+        }
+
+        /// <summary>An escape inside a b64_json string: \/ and \u002B are legal ways to write base64 characters.</summary>
+        private async Task DecodeEscapeAsync(Base64StreamDecoder decoder, CancellationToken cancellationToken)
+        {
+            if (!await EnsureAsync(2, cancellationToken).ConfigureAwait(false))
+            {
+                throw new JsonException("The answer ended inside a b64_json string.");
+            }
+
+            byte kind = _buffer[_scan + 1];
+            int length = kind == (byte)'u' ? 6 : 2;
+            if (!await EnsureAsync(length, cancellationToken).ConfigureAwait(false))
+            {
+                throw new JsonException("The answer ended inside a b64_json string.");
+            }
+
+            int value = kind switch
+            {
+                (byte)'u' => ParseHex(_buffer, _scan + 2),
+                (byte)'"' => '"',
+                (byte)'\\' => '\\',
+                (byte)'/' => '/',
+                (byte)'b' => '\b',
+                (byte)'f' => '\f',
+                (byte)'n' => '\n',
+                (byte)'r' => '\r',
+                (byte)'t' => '\t',
+                _ => throw new JsonException("The b64_json string holds an invalid escape sequence."),
+            };
+            if (value > 0x7F)
+            {
+                throw new FormatException("The b64_json value is not valid base64.");
+            }
+
+            _one[0] = (byte)value;
+            decoder.Append(new ReadOnlySpan<byte>(_one));
+            _scan += length;
+        }
+
+        private readonly byte[] _one = new byte[1];
+        private readonly Stack<byte[]> _spareChunks = new Stack<byte[]>();
+
+        private static int ParseHex(byte[] buffer, int offset)
+        {
+            int value = 0;
+            for (int i = offset; i < offset + 4; i++)
+            {
+                byte c = buffer[i];
+                int digit = c >= (byte)'0' && c <= (byte)'9' ? c - '0'
+                    : c >= (byte)'a' && c <= (byte)'f' ? c - 'a' + 10
+                    : c >= (byte)'A' && c <= (byte)'F' ? c - 'A' + 10
+                    : throw new JsonException("The b64_json string holds an invalid \\u escape.");
+                value = (value * 16) + digit;
+            }
+
+            return value;
+        }
+
+        private static bool IsWhitespace(byte b) => b == (byte)' ' || b == (byte)'\t' || b == (byte)'\n' || b == (byte)'\r';
+
+        /// <summary>
+        /// Makes at least <paramref name="count"/> bytes available from <see cref="_scan"/>; false at the end of the body.
+        /// The byte before <see cref="_scan"/> is kept too (it becomes the opening quote of the "" left for the JSON reader).
+        /// </summary>
+        private async Task<bool> EnsureAsync(int count, CancellationToken cancellationToken)
+        {
+            while (_end - _scan < count)
+            {
+                if (_endOfStream)
+                {
+                    return false;
+                }
+
+                int keep = Math.Max(_start, _scan - 1);
+                int offset = _scan - keep;
+                _start = keep;
+                await FillAsync(cancellationToken).ConfigureAwait(false);
+                _scan = _start + offset;
+            }
+
+            return true;
         }
 
         private async Task<ApiError> ReadErrorAsync(CancellationToken cancellationToken)
