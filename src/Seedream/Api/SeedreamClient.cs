@@ -208,9 +208,9 @@ namespace Seedream.Api
 
         private static async Task ReadBodyAsync(HttpResponseMessage response, GenerationResult result, GenerationObserver observer, CancellationToken cancellationToken)
         {
+            // Token by token: each b64_json string is decoded to bytes as it completes, never the whole body at once.
             using Stream content = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
-            using JsonDocument document = await JsonDocument.ParseAsync(content, default, cancellationToken).ConfigureAwait(false);
-            ResponseParser.ReadGenerationBody(document.RootElement, result);
+            await GenerationBodyReader.ReadAsync(content, result, cancellationToken).ConfigureAwait(false);
             foreach (GeneratedImage image in result.Images)
             {
                 observer.ImageReceived?.Invoke(image);

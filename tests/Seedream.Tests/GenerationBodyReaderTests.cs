@@ -1,0 +1,247 @@
+using System.Text;
+using System.Text.Json;
+using Seedream.Api;
+
+namespace Seedream.Tests;
+
+/// <summary>The incremental body reader gives what the whole-document parser gives, whatever the chunking.</summary>
+public sealed class GenerationBodyReaderTests
+{
+    private static readonly byte[] ImageA = Enumerable.Range(0, 300).Select(i => (byte)(i * 7)).ToArray();
+    private static readonly byte[] ImageB = Enumerable.Range(0, 1001).Select(i => (byte)(255 - (i % 251))).ToArray();
+
+    public static TheoryData<string, string> Bodies => new()
+    {
+        { "urls", """{"model":"seedream-5-0-260128","created":1757321139,"data":[{"url":"https://x.example/a.jpeg?sig=1","size":"2048x2048"},{"url":"https://x.example/b.jpeg","size":"1024x1024"}],"usage":{"generated_images":2,"output_tokens":32768,"total_tokens":32768}}""" },
+        { "base64", $$$"""{"model":"m","created":1,"data":[{"b64_json":"{{{Convert.ToBase64String(ImageA)}}}","size":"10x30"},{"b64_json":"{{{Convert.ToBase64String(ImageB)}}}"}],"usage":{"generated_images":2,"output_tokens":5,"total_tokens":6}}""" },
+        { "error slots", $$$"""{"model":"m","created":2,"data":[{"error":{"code":"OutputImageSensitiveContentDetected","message":"The output image may contain sensitive content."}},{"b64_json":"{{{Convert.ToBase64String(ImageA)}}}","size":"1x1"},{"error":{"code":"X","message":"m","param":"","type":"t"}}],"usage":{"generated_images":1,"output_tokens":1,"total_tokens":1}}""" },
+        { "escaped strings", """{"model":"mod\u00e9l\n\"q\"","created":3,"data":[{"url":"https:\/\/x.example\/a\u002Fb.png","size":"4x4"},{"b64_json":"AAEC\u002B\/w=","size":"2x2"},{"b64_json":"\u0041\u0041\u0041\u0041"}]}""" },
+        { "unknown fields and nesting", $$$"""{"id":"x","extra":{"a":[1,2,{"b":[[],{}]}],"c":null},"model":"m","flags":[true,false,null,1.5e3,"s"],"created":4,"data":[{"revised_prompt":"p","meta":{"k":[1,{"z":"y"}]},"b64_json":"{{{Convert.ToBase64String(ImageB)}}}","size":"9x9"}],"usage":{"generated_images":1,"output_tokens":7,"total_tokens":9,"detail":{"x":1}},"tail":[{"deep":[[[1]]]}]}""" },
+        { "odd slots", """{"model":"m","created":5,"data":[null,"text",42,[],{},{"url":null,"b64_json":null,"error":"not an object"},{"url":1,"size":2,"error":{"code":3}}]}""" },
+        { "data before model", """{"data":[{"url":"https://x.example/a.png"}],"usage":{"generated_images":1,"output_tokens":1.5,"total_tokens":2.0},"created":6,"model":"late"}""" },
+        { "whitespace", "\r\n  {\n\t\"model\" : \"m\" ,\n \"created\" : 7 ,\n \"data\" : [ { \"url\" : \"https://x.example/a.png\" , \"size\" : \"8x8\" } ] }\n\n " },
+        { "no data, no usage", """{"model":"m","created":8}""" },
+        { "empty data", """{"model":"m","created":9,"data":[],"usage":{}}""" },
+        { "data not an array", """{"model":"m","data":{"url":"u"},"created":10}""" },
+        { "model not a string", """{"model":{"id":"m"},"created":11,"data":[{"url":"u"}]}""" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Bodies))]
+    public async Task GivesTheSameResultAsTheDocumentParser(string name, string body)
+    {
+        GenerationResult expected = ParseWithDocument(body);
+        GenerationResult whole = await ReadAsync(body, bytesPerRead: int.MaxValue);
+        AssertSame(expected, whole, name);
+    }
+
+    [Theory]
+    [MemberData(nameof(Bodies))]
+    public async Task GivesTheSameResultWhateverTheChunkBoundaries(string name, string body)
+    {
+        GenerationResult expected = ParseWithDocument(body);
+        for (int seed = 0; seed < 5; seed++)
+        {
+            // Reads of 1..7 bytes and a 1-byte starting buffer: every token is split at every kind of place.
+            GenerationResult chunked = await ReadAsync(body, bytesPerRead: 7, seed: seed, initialBufferSize: 1);
+            AssertSame(expected, chunked, $"{name} (seed {seed})");
+        }
+    }
+
+    [Fact]
+    public async Task DecodesBase64ToTheOriginalBytesAndKeepsErrorSlotsInPlace()
+    {
+        string body = $$$"""{"model":"m","created":1700000000,"data":[{"b64_json":"{{{Convert.ToBase64String(ImageB)}}}","size":"1x1"},{"error":{"code":"OutputImageSensitiveContentDetected","message":"blocked","param":"prompt","type":"BadRequest"}}]}""";
+
+        GenerationResult result = await ReadAsync(body, bytesPerRead: 3, seed: 1);
+
+        Assert.Equal(2, result.Images.Count);
+        Assert.Equal(ImageB, result.Images[0].Bytes);
+        Assert.True(result.Images[0].Succeeded);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1700000000), result.Images[0].Created);
+        ApiError error = Assert.IsType<ApiError>(result.Images[1].Error);
+        Assert.Equal(1, result.Images[1].Index);
+        Assert.Equal("OutputImageSensitiveContentDetected", error.Code);
+        Assert.Equal("blocked", error.Message);
+        Assert.Equal("prompt", error.Param);
+        Assert.Equal("BadRequest", error.Type);
+        Assert.Null(result.Images[1].Bytes);
+    }
+
+    [Fact]
+    public async Task DecodesBase64AsItArrivesWithoutBufferingIt()
+    {
+        byte[] image = new byte[600_000];
+        new Random(7).NextBytes(image);
+        string base64 = Convert.ToBase64String(image);
+        string slots = string.Join(",", Enumerable.Repeat($$$"""{"b64_json":"{{{base64}}}","size":"4096x4096"}""", 4));
+        byte[] body = Encoding.UTF8.GetBytes($$$"""{"model":"m","created":1,"data":[{{{slots}}}]}""");
+        var result = new GenerationResult();
+
+        GenerationBodyReader reader = await GenerationBodyReader.ReadAsync(new ChunkedStream(body, 64 * 1024), result, 16 * 1024, CancellationToken.None);
+
+        Assert.Equal(4, result.Images.Count);
+        Assert.All(result.Images, i => Assert.Equal(image, i.Bytes));
+        Assert.True(reader.BufferSize == 16 * 1024, $"the read buffer grew to {reader.BufferSize} bytes for {base64.Length}-byte base64 strings");
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(65535)]
+    [InlineData(65536)]
+    [InlineData(196_611)]
+    public void DecoderMatchesConvertForAnyLengthAndAnyPieces(int length)
+    {
+        byte[] original = new byte[length];
+        new Random(length).NextBytes(original);
+        byte[] base64 = Encoding.ASCII.GetBytes(Convert.ToBase64String(original));
+        var random = new Random(1);
+        foreach (int maxPiece in new[] { 1, 3, 7, 4096, int.MaxValue })
+        {
+            var decoder = new Base64StreamDecoder();
+            for (int at = 0; at < base64.Length;)
+            {
+                int piece = Math.Min(base64.Length - at, maxPiece == int.MaxValue ? base64.Length : random.Next(1, maxPiece + 1));
+                decoder.Append(base64.AsSpan(at, piece));
+                at += piece;
+            }
+
+            Assert.Equal(original, decoder.Finish());
+        }
+    }
+
+    public static TheoryData<string, Type> Malformed => new()
+    {
+        { "", typeof(JsonException) },
+        { "   ", typeof(JsonException) },
+        { """{"model":"m","created":1,"data":[{"url":"http://127.0.0.1/fi""", typeof(JsonException) },
+        { """{"model":"m","data":[{"url":"u"}]""", typeof(JsonException) },
+        { """{"model":"m","data":[{"url":"u"}]}}""", typeof(JsonException) },
+        { """{"model":"m"} {"model":"n"}""", typeof(JsonException) },
+        { """{"model":"m",}""", typeof(JsonException) },
+        { """{"model":'m'}""", typeof(JsonException) },
+        { """{"model":"m","data":[{"b64_json":"not base64!"}]}""", typeof(FormatException) },
+        { """{"model":"m","data":[{"b64_json":"QUJD"}""", typeof(JsonException) },
+        { """{"model":"m","data":[{"b64_json":"QUJD""", typeof(JsonException) },
+        { """{"model":"m","data":[{"b64_json":"QQ==QUJD"}]}""", typeof(FormatException) },
+        { """{"model":"m","data":[{"b64_json":"QUJDQ"}]}""", typeof(FormatException) },
+        { """{"model":"m","data":[{"b64_json":"QU JD"}]}""", typeof(FormatException) },
+        { """{"model":"m","data":[{"b64_json":"\u00e9UJD"}]}""", typeof(FormatException) },
+        { """{"model":"m","data":[{"b64_json":"QU\nJD"}]}""", typeof(FormatException) },
+        { """{"model":"m","data":[{"b64_json":"QU\xJD"}]}""", typeof(JsonException) },
+        { """{"model":"m","data":[{"b64_json":"QU\u00ZZJD"}]}""", typeof(JsonException) },
+        { """[{"url":"u"}]""", typeof(FormatException) },
+        { "\"just a string\"", typeof(FormatException) },
+        { "<html><title>502 Bad Gateway</title></html>", typeof(JsonException) },
+        { """{"model":"m","created":99999999999999999}""", typeof(FormatException) },
+    };
+
+    [Theory]
+    [MemberData(nameof(Malformed))]
+    public async Task RejectsMalformedBodiesWithTheExceptionsTheClientReportsAsABrokenBody(string body, Type expected)
+    {
+        foreach (int bytesPerRead in new[] { int.MaxValue, 1, 5 })
+        {
+            Exception? thrown = await Record.ExceptionAsync(() => ReadAsync(body, bytesPerRead));
+            Assert.NotNull(thrown);
+            Assert.True(expected.IsInstanceOfType(thrown), $"'{body}' in {bytesPerRead}-byte reads threw {thrown!.GetType().Name}: {thrown.Message}");
+        }
+    }
+
+    [Fact]
+    public async Task StopsWhenCancelled()
+    {
+        using var cancel = new CancellationTokenSource();
+        cancel.Cancel();
+        byte[] body = Encoding.UTF8.GetBytes("""{"model":"m"}""");
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            GenerationBodyReader.ReadAsync(new ChunkedStream(body, 1), new GenerationResult(), cancel.Token));
+    }
+
+    private static GenerationResult ParseWithDocument(string body)
+    {
+        var result = new GenerationResult { Model = "requested" };
+        using JsonDocument document = JsonDocument.Parse(body);
+        ResponseParser.ReadGenerationBody(document.RootElement, result);
+        return result;
+    }
+
+    private static async Task<GenerationResult> ReadAsync(string body, int bytesPerRead, int seed = 0, int initialBufferSize = 16 * 1024)
+    {
+        var result = new GenerationResult { Model = "requested" };
+        var stream = new ChunkedStream(Encoding.UTF8.GetBytes(body), bytesPerRead, seed);
+        await GenerationBodyReader.ReadAsync(stream, result, initialBufferSize, CancellationToken.None);
+        return result;
+    }
+
+    private static void AssertSame(GenerationResult expected, GenerationResult actual, string body)
+    {
+        Assert.True(expected.Model == actual.Model, $"{body}: model '{actual.Model}', expected '{expected.Model}'");
+        Assert.True(expected.Created == actual.Created, $"{body}: created");
+        Assert.True(expected.Images.Count == actual.Images.Count, $"{body}: {actual.Images.Count} images, expected {expected.Images.Count}");
+        for (int i = 0; i < expected.Images.Count; i++)
+        {
+            GeneratedImage e = expected.Images[i], a = actual.Images[i];
+            string where = $"{body}: image {i}";
+            Assert.True(e.Index == a.Index, $"{where} index");
+            Assert.True(e.Url == a.Url, $"{where} url '{a.Url}', expected '{e.Url}'");
+            Assert.True(e.Size == a.Size, $"{where} size");
+            Assert.True(e.Model == a.Model, $"{where} model");
+            Assert.True(e.Created == a.Created, $"{where} created");
+            Assert.True((e.Bytes is null) == (a.Bytes is null) && (e.Bytes is null || e.Bytes.AsSpan().SequenceEqual(a.Bytes)), $"{where} bytes");
+            Assert.True((e.Error is null) == (a.Error is null), $"{where} error presence");
+            if (e.Error != null)
+            {
+                Assert.True(e.Error.Code == a.Error!.Code && e.Error.Message == a.Error.Message && e.Error.Param == a.Error.Param && e.Error.Type == a.Error.Type,
+                    $"{where} error '{a.Error}', expected '{e.Error}'");
+            }
+        }
+
+        Assert.True((expected.Usage is null) == (actual.Usage is null), $"{body}: usage presence");
+        if (expected.Usage != null)
+        {
+            Assert.True(expected.Usage.GeneratedImages == actual.Usage!.GeneratedImages &&
+                        expected.Usage.OutputTokens == actual.Usage.OutputTokens &&
+                        expected.Usage.TotalTokens == actual.Usage.TotalTokens, $"{body}: usage {actual.Usage}, expected {expected.Usage}");
+        }
+    }
+
+    /// <summary>Hands out the body a few bytes at a time (1..max, varied by seed), as a slow network would.</summary>
+    private sealed class ChunkedStream(byte[] data, int maxBytesPerRead, int seed = 0) : Stream
+    {
+        private readonly Random _random = new(seed);
+        private int _position;
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => data.Length;
+        public override long Position { get => _position; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            int limit = maxBytesPerRead == int.MaxValue ? count : _random.Next(1, maxBytesPerRead + 1);
+            int n = Math.Min(Math.Min(count, limit), data.Length - _position);
+            Array.Copy(data, _position, buffer, offset, n);
+            _position += n;
+            return n;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return Task.FromResult(Read(buffer, offset, count));
+        }
+
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
