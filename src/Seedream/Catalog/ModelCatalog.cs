@@ -59,8 +59,8 @@ namespace Seedream.Catalog
         public static IReadOnlyList<SeedreamProvider> Providers { get; } = new[]
         {
             new SeedreamProvider("APIYI", new Uri("https://api.apiyi.com/v1"), "", 10, new[] { "SEEDREAM_API_KEY" }),
-            new SeedreamProvider("BytePlus", new Uri("https://ark.ap-southeast.bytepluses.com/api/v3"), "", 14, new[] { "SEEDREAM_API_KEY", "ARK_API_KEY" }),
-            new SeedreamProvider("Volcengine", new Uri("https://ark.cn-beijing.volces.com/api/v3"), "doubao-", 14, new[] { "SEEDREAM_API_KEY", "ARK_API_KEY" }),
+            new SeedreamProvider("BytePlus", new Uri("https://ark.ap-southeast.bytepluses.com/api/v3"), "", 14, new[] { "ARK_API_KEY", "SEEDREAM_API_KEY" }),
+            new SeedreamProvider("Volcengine", new Uri("https://ark.cn-beijing.volces.com/api/v3"), "doubao-", 14, new[] { "ARK_API_KEY", "SEEDREAM_API_KEY" }),
         };
 
         public static SeedreamProvider DefaultProvider => FindProvider(DefaultProviderName)!;
