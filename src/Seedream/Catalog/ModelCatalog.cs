@@ -16,6 +16,10 @@ namespace Seedream.Catalog
         /// <summary>Rules every model shares (and the only ones checked for a model the catalog does not know).</summary>
         public const double MinAspectRatio = 1.0 / 16;
         public const double MaxAspectRatio = 16;
+
+        /// <summary>The aspect limit 16/1 as a fraction, for exact whole-number comparisons.</summary>
+        public const int MaxAspectRatioNumerator = 16;
+        public const int MaxAspectRatioDenominator = 1;
         public const int MaxImagesPerRequest = 15;
         public const int MaxReferencesPlusOutputs = 15;
         public const long MaxReferenceImageBytes = 10L * 1024 * 1024;

@@ -92,10 +92,10 @@ namespace Seedream.Imaging
                 throw new InvalidDataException($"{what} is {header.Width}x{header.Height}; width and height must each be over 14 pixels.");
             }
 
-            double aspect = (double)header.Width / header.Height;
-            if (aspect < ModelCatalog.MinAspectRatio || aspect > ModelCatalog.MaxAspectRatio)
+            if (!RequestRules.IsAspectAllowed(header.Width, header.Height))
             {
-                throw new InvalidDataException($"{what} is {header.Width}x{header.Height}, an aspect ratio of {aspect:0.###}; it must be between 1/16 and 16.");
+                throw new InvalidDataException(
+                    $"{what} is {header.Width}x{header.Height}, an aspect ratio of {(double)header.Width / header.Height:0.###}; width / height must be between 1/16 and 16.");
             }
 
             long pixels = (long)header.Width * header.Height;
