@@ -52,6 +52,9 @@ Describe 'Validation before any request' {
         $null = New-PngHeaderFile -Path (Join-Path $Folder 'ten-mb.png') -PadBytes (10MB - $headerLength)
         $null = New-TestGifFile -Path (Join-Path $Folder 'small.gif') -Width 32 -Height 20
         Set-Content -Path (Join-Path $Folder 'notes.png') -Value 'this is text, not an image'
+        $null = New-Item -ItemType Directory -Path (Join-Path $Folder 'sub-folder')
+        $script:GoneFile = New-PngHeaderFile -Path (Join-Path $Folder 'gone.png')
+        Remove-Item $GoneFile.FullName
     }
     AfterAll {
         Pop-Location
@@ -99,6 +102,8 @@ Describe 'Validation before any request' {
             @{ Rule = 'a data URI with no payload'; Parameter = '-Image'; Says = 'data URI must look like'; Command = { Edit-SeedreamImage -Prompt p -Image 'data:image/png;base64,' } }
             @{ Rule = 'a data URI whose payload is not base64'; Parameter = '-Image'; Says = 'not valid base64'; Command = { Edit-SeedreamImage -Prompt p -Image 'data:image/png;base64,not*base64!' } }
             @{ Rule = 'a missing file'; Parameter = '-Image'; Says = "'no-such-file.png' is not an http\(s\) URL, a data URI or an existing file"; Command = { Edit-SeedreamImage -Prompt p -Image 'no-such-file.png' } }
+            @{ Rule = 'a folder'; Parameter = '-Image'; Says = "'sub-folder' is a folder, not an image file"; Command = { Edit-SeedreamImage -Prompt p -Image 'sub-folder' } }
+            @{ Rule = 'a FileInfo whose file is gone'; Parameter = '-Image'; Says = "the image file 'gone.png' does not exist"; Command = { $GoneFile | Edit-SeedreamImage -Prompt p } }
             @{ Rule = 'a wildcard that matches no file'; Parameter = '-Image'; Says = "'nothing-\*\.png' matches no file"; Command = { Edit-SeedreamImage -Prompt p -Image 'nothing-*.png' } }
             @{ Rule = 'a file that is not an image (magic bytes)'; Parameter = '-Image'; Says = "'notes.png'.*not a supported image format \(png, jpeg, webp, bmp, tiff, gif\)"; Command = { Edit-SeedreamImage -Prompt p -Image 'notes.png' } }
             @{ Rule = 'a file over 10 MB'; Parameter = '-Image'; Says = "'heavy.png' is 10,485,761 bytes; a reference image may be at most 10,485,760 bytes"; Command = { Edit-SeedreamImage -Prompt p -Image 'heavy.png' } }

@@ -65,7 +65,9 @@ namespace Seedream.Imaging
             string name = file.Name;
             if (!file.Exists)
             {
-                throw new FileNotFoundException($"the image file '{name}' does not exist.", name);
+                throw Directory.Exists(file.FullName)
+                    ? new InvalidDataException($"'{name}' is a folder, not an image file; name the files, for example '{name}/*.png'.")
+                    : new FileNotFoundException($"the image file '{name}' does not exist.", name);
             }
 
             if (file.Length > ModelCatalog.MaxReferenceImageBytes)
