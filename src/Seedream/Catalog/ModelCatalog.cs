@@ -16,6 +16,10 @@ namespace Seedream.Catalog
         /// <summary>Rules every model shares (and the only ones checked for a model the catalog does not know).</summary>
         public const double MinAspectRatio = 1.0 / 16;
         public const double MaxAspectRatio = 16;
+
+        /// <summary>The aspect limit 16/1 as a fraction, for exact whole-number comparisons.</summary>
+        public const int MaxAspectRatioNumerator = 16;
+        public const int MaxAspectRatioDenominator = 1;
         public const int MaxImagesPerRequest = 15;
         public const int MaxReferencesPlusOutputs = 15;
         public const long MaxReferenceImageBytes = 10L * 1024 * 1024;
@@ -59,8 +63,8 @@ namespace Seedream.Catalog
         public static IReadOnlyList<SeedreamProvider> Providers { get; } = new[]
         {
             new SeedreamProvider("APIYI", new Uri("https://api.apiyi.com/v1"), "", 10, new[] { "SEEDREAM_API_KEY" }),
-            new SeedreamProvider("BytePlus", new Uri("https://ark.ap-southeast.bytepluses.com/api/v3"), "", 14, new[] { "SEEDREAM_API_KEY", "ARK_API_KEY" }),
-            new SeedreamProvider("Volcengine", new Uri("https://ark.cn-beijing.volces.com/api/v3"), "doubao-", 14, new[] { "SEEDREAM_API_KEY", "ARK_API_KEY" }),
+            new SeedreamProvider("BytePlus", new Uri("https://ark.ap-southeast.bytepluses.com/api/v3"), "", 14, new[] { "ARK_API_KEY", "SEEDREAM_API_KEY" }),
+            new SeedreamProvider("Volcengine", new Uri("https://ark.cn-beijing.volces.com/api/v3"), "doubao-", 14, new[] { "ARK_API_KEY", "SEEDREAM_API_KEY" }),
         };
 
         public static SeedreamProvider DefaultProvider => FindProvider(DefaultProviderName)!;

@@ -58,25 +58,25 @@ namespace Seedream.Catalog
 
             if (string.IsNullOrWhiteSpace(request.Prompt))
             {
-                violations.Add(new RuleViolation(RequestField.Prompt, "The prompt must not be empty."));
+                violations.Add(new RuleViolation(RequestField.Prompt, "the prompt must not be empty; describe the image to generate."));
             }
 
             if (request.MaxImages is int max && (max < 1 || max > ModelCatalog.MaxImagesPerRequest))
             {
                 violations.Add(new RuleViolation(RequestField.MaxImages,
-                    $"MaxImages must be between 1 and {ModelCatalog.MaxImagesPerRequest}; {max} was given."));
+                    $"the number of images must be between 1 and {ModelCatalog.MaxImagesPerRequest}; {max} was given."));
             }
             else if (request.MaxImages is int wanted && request.ReferenceCount + wanted > ModelCatalog.MaxReferencesPlusOutputs)
             {
                 violations.Add(new RuleViolation(RequestField.MaxImages,
-                    $"Reference images plus MaxImages must be at most {ModelCatalog.MaxReferencesPlusOutputs}; " +
+                    $"reference images plus MaxImages must be at most {ModelCatalog.MaxReferencesPlusOutputs}; " +
                     $"{request.ReferenceCount} references + {wanted} images = {request.ReferenceCount + wanted}. " +
                     $"Use at most {Math.Max(0, ModelCatalog.MaxReferencesPlusOutputs - request.ReferenceCount)} images with {request.ReferenceCount} references."));
             }
 
             if (request.MaxImages is int && model is { SupportsSequence: false })
             {
-                violations.Add(new RuleViolation(RequestField.MaxImages, $"Model {modelName} does not generate image sequences, so MaxImages cannot be used with it."));
+                violations.Add(new RuleViolation(RequestField.MaxImages, $"model {modelName} does not generate image sequences; leave out -MaxImages."));
             }
 
             if (request.ReferenceCount > request.Provider.MaxReferenceImages)
@@ -97,29 +97,29 @@ namespace Seedream.Catalog
             if (request.OutputFormat is string format && model != null && !model.SupportsOutputFormat(format))
             {
                 violations.Add(new RuleViolation(RequestField.OutputFormat,
-                    $"Model {modelName} cannot write {format}; it writes {string.Join(", ", model.OutputFormats)}. " +
-                    $"Png needs {FamiliesWith(m => m.SupportsOutputFormat("png"))}."));
+                    $"model {modelName} cannot write {format}; it writes {string.Join(", ", model.OutputFormats)}. " +
+                    $"{Capitalized(format)} needs {FamiliesWith(m => m.SupportsOutputFormat(format))}."));
             }
 
             if (request.Stream && model is { SupportsStreaming: false })
             {
-                violations.Add(new RuleViolation(RequestField.Stream, $"Model {modelName} does not stream its answer; leave out -Stream."));
+                violations.Add(new RuleViolation(RequestField.Stream, $"model {modelName} does not stream its answer; leave out -Stream."));
             }
 
             if (request.OptimizePromptMode is string mode && model != null &&
                 !model.PromptOptimizationModes.Contains(mode, StringComparer.OrdinalIgnoreCase))
             {
                 violations.Add(new RuleViolation(RequestField.OptimizePromptMode,
-                    $"Model {modelName} does not offer prompt optimisation mode '{mode}'; it offers {string.Join(", ", model.PromptOptimizationModes)}."));
+                    $"model {modelName} does not offer prompt optimisation mode '{mode}'; it offers {string.Join(", ", model.PromptOptimizationModes)}."));
             }
 
             return violations;
         }
 
-        /// <summary>Parses "WxH" (also "W*H"); null when the text is not of that form.</summary>
+        /// <summary>Parses "WxH" as the API writes it (x or X); null when the text is not of that form.</summary>
         public static (int Width, int Height)? ParseDimensions(string text)
         {
-            string[] parts = text.Trim().Split('x', 'X', '*');
+            string[] parts = text.Trim().Split('x', 'X');
             if (parts.Length == 2 &&
                 int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int width) &&
                 int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int height) &&
@@ -152,38 +152,47 @@ namespace Seedream.Catalog
         {
             if (ParseDimensions(size) is not { } dims)
             {
-                bool looksLikeTier = size.Length >= 2 && char.ToUpperInvariant(size[size.Length - 1]) == 'K';
                 if (model is null)
                 {
-                    return looksLikeTier ? null : new RuleViolation(RequestField.Size,
-                        $"Size '{size}' is neither a tier (such as 2K) nor WIDTHxHEIGHT (such as 2048x2048).");
+                    return LooksLikeTier(size) ? null : new RuleViolation(RequestField.Size,
+                        $"'{size}' is neither a tier (such as 2K) nor WIDTHxHEIGHT (such as 2048x2048).");
                 }
 
                 return model.FindTier(size) is null
                     ? new RuleViolation(RequestField.Size,
-                        $"Size '{size}' is not a tier of model {modelName}; it offers {string.Join(", ", model.SizeTiers)}, or WIDTHxHEIGHT with " +
+                        $"'{size}' is not a tier of model {modelName}; it offers {string.Join(", ", model.SizeTiers)}, or WIDTHxHEIGHT with " +
                         $"{model.MinPixels:N0} to {model.MaxPixels:N0} pixels.")
                     : null;
             }
 
             (int width, int height) = dims;
-            double aspect = (double)width / height;
-            if (aspect < ModelCatalog.MinAspectRatio || aspect > ModelCatalog.MaxAspectRatio)
+            if (!IsAspectAllowed(width, height))
             {
                 return new RuleViolation(RequestField.Size,
-                    $"Size {width}x{height} has an aspect ratio of {aspect:0.###}; it must be between 1/16 and 16.");
+                    $"{width}x{height} has an aspect ratio of {(double)width / height:0.###}; width / height must be between 1/16 and 16.");
             }
 
             long pixels = (long)width * height;
             if (model != null && (pixels < model.MinPixels || pixels > model.MaxPixels))
             {
                 return new RuleViolation(RequestField.Size,
-                    $"Size {width}x{height} is {pixels:N0} pixels; model {modelName} takes {model.MinPixels:N0} to {model.MaxPixels:N0} pixels " +
+                    $"{width}x{height} is {pixels:N0} pixels; model {modelName} takes {model.MinPixels:N0} to {model.MaxPixels:N0} pixels " +
                     $"(for example {string.Join(", ", model.RecommendedSizes.Take(3))}).");
             }
 
             return null;
         }
+
+        /// <summary>Width / height within [1/16, 16], in whole numbers so that the edges are exact.</summary>
+        public static bool IsAspectAllowed(long width, long height) =>
+            width * ModelCatalog.MaxAspectRatioDenominator <= height * ModelCatalog.MaxAspectRatioNumerator &&
+            height * ModelCatalog.MaxAspectRatioDenominator <= width * ModelCatalog.MaxAspectRatioNumerator;
+
+        /// <summary>A tier is a number followed by K (1K, 2K, ...); used for models the catalog does not know.</summary>
+        private static bool LooksLikeTier(string size) =>
+            size.Length >= 2 && char.ToUpperInvariant(size[size.Length - 1]) == 'K' && size.Take(size.Length - 1).All(char.IsDigit);
+
+        private static string Capitalized(string word) => word.Length == 0 ? word : char.ToUpperInvariant(word[0]) + word.Substring(1);
 
         private static string FamiliesWith(Func<SeedreamModel, bool> predicate) =>
             string.Join(", ", ModelCatalog.Models.Where(predicate).Select(m => m.Family));

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Management.Automation;
 using System.Net;
 using System.Security;
@@ -32,17 +33,24 @@ namespace Seedream.Commands
 
         protected SeedreamProvider ProviderInfo => Connection.ProviderInfo;
 
-        protected SeedreamConnection ResolveConnection(bool requireKey)
+        /// <summary>
+        /// Resolves the connection a call uses: with this cmdlet's -Provider, -BaseUri and -ApiKey (useParameters),
+        /// or as a later call without them would see it. Stops on a base URI that is not https (or loopback http),
+        /// and, when requireKey, on a missing key. Never prompts.
+        /// </summary>
+        protected SeedreamConnection ResolveConnection(bool requireKey, bool useParameters = true)
         {
             SeedreamConnection connection;
             try
             {
-                connection = SeedreamConnection.Resolve(ModelCatalog.FindProvider(Provider), BaseUri, ApiKey);
+                connection = useParameters
+                    ? SeedreamConnection.Resolve(ModelCatalog.FindProvider(Provider), BaseUri, ApiKey)
+                    : SeedreamConnection.Resolve(null, null, null);
             }
             catch (UriFormatException)
             {
                 ThrowTerminatingError(SeedreamErrors.InvalidParameterRecord(nameof(BaseUri),
-                    $"the environment variable {SeedreamConnection.BaseUriVariable} does not hold an absolute URI.", null));
+                    $"the environment variable {SeedreamConnection.BaseUriVariable} does not hold an absolute URI; pass -BaseUri or correct the variable.", null));
                 throw; // not reached
             }
 
@@ -50,7 +58,7 @@ namespace Seedream.Commands
             if (requireKey && !connection.HasApiKey)
             {
                 ThrowTerminatingError(new ErrorRecord(
-                    new SeedreamException($"No API key: pass -ApiKey, run Connect-Seedream -ApiKey, or set ${string.Join(" or $", connection.ProviderInfo.ApiKeyVariables)}."),
+                    new SeedreamException($"No API key for {connection.Provider}: pass -ApiKey, run Connect-Seedream -ApiKey, or set ${string.Join(" or $", connection.ProviderInfo.ApiKeyVariables)}. Nothing prompts for it."),
                     SeedreamErrors.NoApiKey, ErrorCategory.AuthenticationError, null));
             }
 
@@ -62,7 +70,7 @@ namespace Seedream.Commands
             if (!string.IsNullOrEmpty(Provider) && ModelCatalog.FindProvider(Provider) is null)
             {
                 ThrowTerminatingError(SeedreamErrors.InvalidParameterRecord(nameof(Provider),
-                    $"'{Provider}' is not a known provider; use one of {string.Join(", ", ModelCatalog.Providers)}.", Provider));
+                    $"'{Provider}' is not a known provider; use one of {string.Join(", ", ModelCatalog.Providers.Select(p => p.Name))}.", Provider));
             }
 
             base.BeginProcessing();

@@ -1,6 +1,8 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
+using System.Collections.ObjectModel;
+using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
@@ -14,9 +16,10 @@ namespace Seedream.Commands
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
         {
             string typed = (wordToComplete ?? "").Trim('\'', '"');
-            foreach ((string value, string tooltip) in Suggestions(fakeBoundParameters).Distinct())
+            var offered = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach ((string value, string tooltip) in Suggestions(new CommandLine(commandAst, fakeBoundParameters)))
             {
-                if (value.StartsWith(typed, StringComparison.OrdinalIgnoreCase))
+                if (value.StartsWith(typed, StringComparison.OrdinalIgnoreCase) && offered.Add(value))
                 {
                     string text = value.IndexOfAny(new[] { ' ', '.' }) >= 0 ? $"'{value}'" : value;
                     yield return new CompletionResult(text, value, CompletionResultType.ParameterValue, tooltip);
@@ -24,20 +27,87 @@ namespace Seedream.Commands
             }
         }
 
-        protected abstract IEnumerable<(string Value, string Tooltip)> Suggestions(IDictionary boundParameters);
+        protected abstract IEnumerable<(string Value, string Tooltip)> Suggestions(CommandLine commandLine);
 
-        protected static SeedreamProvider ProviderOf(IDictionary boundParameters) =>
-            ModelCatalog.FindProvider(boundParameters["Provider"] as string)
+        /// <summary>The provider named on the command line, else the connected one, else the default.</summary>
+        protected static SeedreamProvider ProviderOf(CommandLine commandLine) =>
+            ModelCatalog.FindProvider(commandLine.ArgumentOf("Provider"))
             ?? ConnectionDefaults.Current?.Provider
             ?? ModelCatalog.DefaultProvider;
+    }
+
+    /// <summary>What is already on the command line being completed.</summary>
+    public sealed class CommandLine
+    {
+        private readonly CommandAst? _command;
+        private readonly IDictionary? _bound;
+
+        public CommandLine(CommandAst? command, IDictionary? bound)
+        {
+            _command = command;
+            _bound = bound;
+        }
+
+        /// <summary>
+        /// The text given for a parameter, as typed. The bound value alone is not enough: an unquoted 4.0 is bound
+        /// as the number 4, so the text comes from the command's syntax tree when the bound value is not a string.
+        /// </summary>
+        public string? ArgumentOf(string parameterName)
+        {
+            object? bound = _bound != null && _bound.Contains(parameterName) ? _bound[parameterName] : null;
+            if (bound is PSObject wrapped)
+            {
+                bound = wrapped.BaseObject;
+            }
+
+            if (bound is string text)
+            {
+                return text;
+            }
+
+            string? typed = TypedArgumentOf(parameterName);
+            if (typed != null)
+            {
+                return typed;
+            }
+
+            return bound is null ? null : Convert.ToString(bound, CultureInfo.InvariantCulture);
+        }
+
+        private string? TypedArgumentOf(string parameterName)
+        {
+            if (_command is null)
+            {
+                return null;
+            }
+
+            ReadOnlyCollection<CommandElementAst> elements = _command.CommandElements;
+            for (int i = 0; i < elements.Count; i++)
+            {
+                if (elements[i] is CommandParameterAst parameter &&
+                    string.Equals(parameter.ParameterName, parameterName, StringComparison.OrdinalIgnoreCase))
+                {
+                    Ast? argument = parameter.Argument ??
+                                    (i + 1 < elements.Count && !(elements[i + 1] is CommandParameterAst) ? elements[i + 1] : null);
+                    return argument switch
+                    {
+                        null => null,
+                        StringConstantExpressionAst constant => constant.Value,
+                        _ => argument.Extent.Text.Trim('\'', '"'),
+                    };
+                }
+            }
+
+            return null;
+        }
     }
 
     /// <summary>-Model: the catalog's ids as the current provider names them, then the short family names.</summary>
     public sealed class ModelCompleter : CatalogCompleter
     {
-        protected override IEnumerable<(string, string)> Suggestions(IDictionary boundParameters)
+        protected override IEnumerable<(string, string)> Suggestions(CommandLine commandLine)
         {
-            SeedreamProvider provider = ProviderOf(boundParameters);
+            SeedreamProvider provider = ProviderOf(commandLine);
             foreach (SeedreamModel model in ModelCatalog.Models)
             {
                 yield return (provider.ModelIdFor(model), $"Seedream {model.Family} on {provider.Name}, ${model.PricePerImage} per image");
@@ -57,9 +127,9 @@ namespace Seedream.Commands
     /// <summary>-Size: the tiers and recommended WxH of the -Model already typed (or the default model).</summary>
     public sealed class SizeCompleter : CatalogCompleter
     {
-        protected override IEnumerable<(string, string)> Suggestions(IDictionary boundParameters)
+        protected override IEnumerable<(string, string)> Suggestions(CommandLine commandLine)
         {
-            SeedreamModel? model = ModelCatalog.FindModel(boundParameters["Model"] as string ?? ModelCatalog.DefaultModelFamily);
+            SeedreamModel? model = ModelCatalog.FindModel(commandLine.ArgumentOf("Model") ?? ModelCatalog.DefaultModelFamily);
             IEnumerable<SeedreamModel> models = model is null ? ModelCatalog.Models : new[] { model };
             foreach (SeedreamModel m in models)
             {
@@ -82,7 +152,7 @@ namespace Seedream.Commands
     /// <summary>-Provider: the catalog's providers.</summary>
     public sealed class ProviderCompleter : CatalogCompleter
     {
-        protected override IEnumerable<(string, string)> Suggestions(IDictionary boundParameters) =>
+        protected override IEnumerable<(string, string)> Suggestions(CommandLine commandLine) =>
             ModelCatalog.Providers.Select(p => (p.Name, $"{p.Name}: {p.BaseUri}"));
     }
 }

@@ -16,15 +16,14 @@ namespace Seedream.Commands
 
         protected override void EndProcessing()
         {
-            SeedreamProvider provider = ModelCatalog.FindProvider(Provider)
-                ?? ConnectionDefaults.Current?.Provider
-                ?? ModelCatalog.DefaultProvider;
-            ConnectionDefaults.Current = new ConnectionDefaults(provider, BaseUri, ApiKey);
-            SeedreamConnection connection = ResolveConnection(requireKey: false);
+            // Checks the values as a call would use them (a bad base URI stops here) before anything is stored.
+            SeedreamConnection given = ResolveConnection(requireKey: false);
+            ConnectionDefaults.Current = new ConnectionDefaults(given.ProviderInfo, BaseUri, ApiKey);
+            SeedreamConnection connection = ResolveConnection(requireKey: false, useParameters: false);
             WriteVerbose($"Connected to {connection.Provider} at {connection.BaseUri} (from {connection.BaseUriSource}); key from {connection.ApiKeySource}.");
             if (!connection.HasApiKey)
             {
-                WriteWarning($"No API key yet: pass -ApiKey, or set ${string.Join(" or $", provider.ApiKeyVariables)} before generating.");
+                WriteWarning($"No API key yet: pass -ApiKey, or set ${string.Join(" or $", connection.ProviderInfo.ApiKeyVariables)} before generating.");
             }
 
             if (PassThru.IsPresent)

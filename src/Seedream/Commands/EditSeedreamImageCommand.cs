@@ -160,6 +160,11 @@ namespace Seedream.Commands
                 throw new InvalidDataException($"'{text}' is not an http(s) URL, a data URI or an existing file.");
             }
 
+            if (paths.Count == 0)
+            {
+                throw new InvalidDataException($"'{text}' matches no file; give an http(s) URL, a data URI or the path of an existing image file.");
+            }
+
             var images = new List<ReferenceImage>();
             foreach (string path in paths)
             {

@@ -1,22 +1,54 @@
 using System;
+using System.Linq;
 using System.Management.Automation;
+using System.Security;
+using Seedream.Catalog;
 
 namespace Seedream.Commands
 {
-    /// <summary>Get-SeedreamConnection: the provider, base URI and key source a call would use now; never the key.</summary>
+    /// <summary>
+    /// Get-SeedreamConnection: the provider, base URI and key source a call would use now (or with the given
+    /// parameters, which take precedence as they would on New-SeedreamImage); never the key. Sends nothing.
+    /// </summary>
     [Cmdlet(VerbsCommon.Get, "SeedreamConnection")]
     [OutputType(typeof(SeedreamConnection))]
     public sealed class GetSeedreamConnectionCommand : PSCmdlet
     {
+        /// <summary>The provider a call would name with -Provider.</summary>
+        [Parameter]
+        [ArgumentCompleter(typeof(ProviderCompleter))]
+        public string? Provider { get; set; }
+
+        /// <summary>The key a call would pass with -ApiKey (shown only as its source).</summary>
+        [Parameter]
+        [SecureStringTransformation]
+        public SecureString? ApiKey { get; set; }
+
+        /// <summary>The base URI a call would pass with -BaseUri.</summary>
+        [Parameter]
+        public Uri? BaseUri { get; set; }
+
         protected override void EndProcessing()
         {
+            SeedreamProvider? provider = null;
+            if (!string.IsNullOrEmpty(Provider))
+            {
+                provider = ModelCatalog.FindProvider(Provider);
+                if (provider is null)
+                {
+                    ThrowTerminatingError(SeedreamErrors.InvalidParameterRecord(nameof(Provider),
+                        $"'{Provider}' is not a known provider; use one of {string.Join(", ", ModelCatalog.Providers.Select(p => p.Name))}.", Provider));
+                }
+            }
+
             try
             {
-                WriteObject(SeedreamConnection.Resolve(null, null, null));
+                WriteObject(SeedreamConnection.Resolve(provider, BaseUri, ApiKey));
             }
-            catch (UriFormatException ex)
+            catch (UriFormatException)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, SeedreamErrors.InvalidParameter, ErrorCategory.InvalidArgument, SeedreamConnection.BaseUriVariable));
+                ThrowTerminatingError(SeedreamErrors.InvalidParameterRecord("BaseUri",
+                    $"the environment variable {SeedreamConnection.BaseUriVariable} does not hold an absolute URI.", SeedreamConnection.BaseUriVariable));
             }
         }
     }

@@ -28,7 +28,10 @@ namespace Seedream.Imaging
         public static ReferenceImage FromUrl(string url) =>
             new ReferenceImage(url, new Uri(url).GetLeftPart(UriPartial.Path));
 
-        /// <summary>Checks a data URI's form: data:image/&lt;png|jpeg|webp|bmp|tiff|gif&gt;;base64,&lt;payload&gt;, lower-case format.</summary>
+        /// <summary>
+        /// Checks a data URI's form: data:image/&lt;png|jpeg|webp|bmp|tiff|gif&gt;;base64,&lt;payload&gt;, lower-case format,
+        /// and a payload that is valid base64. Messages never repeat the payload.
+        /// </summary>
         public static ReferenceImage FromDataUri(string dataUri)
         {
             int comma = dataUri.IndexOf(',');
@@ -41,7 +44,12 @@ namespace Seedream.Imaging
             if (comma < 0 || comma == dataUri.Length - 1 || !ModelCatalog.ReferenceImageFormats.Contains(format))
             {
                 throw new InvalidDataException(
-                    $"A data URI must look like data:image/<{string.Join("|", ModelCatalog.ReferenceImageFormats)}>;base64,<data> (lower-case format); got '{RequestShorten(dataUri)}'.");
+                    $"a data URI must look like data:image/<{string.Join("|", ModelCatalog.ReferenceImageFormats)}>;base64,<data> (lower-case format); got '{RequestShorten(dataUri)}'.");
+            }
+
+            if (!IsBase64(dataUri, comma + 1))
+            {
+                throw new InvalidDataException($"the payload of the data URI '{RequestShorten(dataUri)}' is not valid base64.");
             }
 
             return new ReferenceImage(dataUri, $"data:image/{format} ({dataUri.Length - comma - 1:N0} base64 chars)");
@@ -49,30 +57,33 @@ namespace Seedream.Imaging
 
         /// <summary>
         /// Reads a local image: checks its format by magic bytes, its size, and its dimensions from the header,
-        /// then encodes it as a data URI. Each failure names the file and the rule.
+        /// then encodes it as a data URI. Each failure names the file (by its name, not its machine path) and the rule.
         /// </summary>
         public static ReferenceImage FromFile(string path)
         {
             var file = new FileInfo(path);
+            string name = file.Name;
             if (!file.Exists)
             {
-                throw new FileNotFoundException($"Image file '{path}' does not exist.", path);
+                throw Directory.Exists(file.FullName)
+                    ? new InvalidDataException($"'{name}' is a folder, not an image file; name the files, for example '{name}/*.png'.")
+                    : new FileNotFoundException($"the image file '{name}' does not exist.", name);
             }
 
             if (file.Length > ModelCatalog.MaxReferenceImageBytes)
             {
                 throw new InvalidDataException(
-                    $"Image file '{path}' is {file.Length:N0} bytes; a reference image may be at most {ModelCatalog.MaxReferenceImageBytes:N0} bytes (10 MB).");
+                    $"the image file '{name}' is {file.Length:N0} bytes; a reference image may be at most {ModelCatalog.MaxReferenceImageBytes:N0} bytes (10 MB).");
             }
 
-            byte[] bytes = File.ReadAllBytes(path);
+            byte[] bytes = File.ReadAllBytes(file.FullName);
             if (!ImageHeaderReader.TryRead(bytes, out ImageHeader header, out string? error))
             {
-                throw new InvalidDataException($"Image file '{path}' cannot be used: {error}.");
+                throw new InvalidDataException($"the file '{name}' cannot be used as an image: {error}.");
             }
 
-            CheckDimensions(header, $"Image file '{path}'");
-            return new ReferenceImage($"data:image/{header.MimeSubtype};base64,{Convert.ToBase64String(bytes)}", path);
+            CheckDimensions(header, $"the image file '{name}'");
+            return new ReferenceImage($"data:image/{header.MimeSubtype};base64,{Convert.ToBase64String(bytes)}", name);
         }
 
         /// <summary>The per-image limits of the API: each side over 14 px, aspect within [1/16, 16], at most 36 million pixels.</summary>
@@ -83,10 +94,10 @@ namespace Seedream.Imaging
                 throw new InvalidDataException($"{what} is {header.Width}x{header.Height}; width and height must each be over 14 pixels.");
             }
 
-            double aspect = (double)header.Width / header.Height;
-            if (aspect < ModelCatalog.MinAspectRatio || aspect > ModelCatalog.MaxAspectRatio)
+            if (!RequestRules.IsAspectAllowed(header.Width, header.Height))
             {
-                throw new InvalidDataException($"{what} is {header.Width}x{header.Height}, an aspect ratio of {aspect:0.###}; it must be between 1/16 and 16.");
+                throw new InvalidDataException(
+                    $"{what} is {header.Width}x{header.Height}, an aspect ratio of {(double)header.Width / header.Height:0.###}; width / height must be between 1/16 and 16.");
             }
 
             long pixels = (long)header.Width * header.Height;
@@ -94,6 +105,29 @@ namespace Seedream.Imaging
             {
                 throw new InvalidDataException($"{what} is {header.Width}x{header.Height} = {pixels:N0} pixels; at most {ModelCatalog.MaxReferenceImagePixels:N0} are allowed.");
             }
+        }
+
+        /// <summary>Strict base64 (RFC 4648 alphabet, padded to a multiple of 4) from <paramref name="start"/> to the end.</summary>
+        private static bool IsBase64(string text, int start)
+        {
+            int length = text.Length - start;
+            if (length <= 0 || length % 4 != 0)
+            {
+                return false;
+            }
+
+            int padding = text[text.Length - 1] == '=' ? (text[text.Length - 2] == '=' ? 2 : 1) : 0;
+            for (int i = start; i < text.Length - padding; i++)
+            {
+                char c = text[i];
+                bool valid = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
+                if (!valid)
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         private static string RequestShorten(string value) => Api.RequestBodyWriter.Shorten(value);

@@ -1,0 +1,124 @@
+# Tab completion through TabExpansion2, as a user at the console gets it: -Model from the catalog for the current
+# provider, -Size from the -Model already typed, -Provider from the catalog. Completion never rejects a value.
+Describe 'Tab completion' {
+    BeforeAll {
+        . (Join-Path $PSScriptRoot 'TestSetup.ps1')
+
+        # The completion texts offered with the cursor at the end of the line.
+        function Get-Completion([string] $Line) {
+            (TabExpansion2 -inputScript $Line -cursorColumn $Line.Length).CompletionMatches.CompletionText
+        }
+        $script:Tiers4 = '1K', '2K', '3K', '4K'
+    }
+    AfterAll { . (Join-Path $PSScriptRoot 'TestTeardown.ps1') }
+    BeforeEach {
+        Reset-FakeSeedreamApi $Fake
+        Disconnect-Seedream
+    }
+
+    Context '-Model' {
+        It 'offers the catalog ids, the alias and the family names on <Command>' -ForEach @(
+            @{ Command = 'New-SeedreamImage' }
+            @{ Command = 'Edit-SeedreamImage' }
+        ) {
+            $offered = Get-Completion "$Command -Model "
+            $offered | Should -Be @('seedream-5-0-260128', 'seedream-5-0-lite-260128', 'seedream-4-5-251128', 'seedream-4-0-250828', "'5.0-lite'", "'4.5'", "'4.0'")
+        }
+
+        It 'offers doubao- ids after Connect-Seedream -Provider Volcengine' {
+            Connect-Seedream -Provider Volcengine -BaseUri $Fake.ApiV3
+            $offered = Get-Completion 'New-SeedreamImage -Model '
+            $offered | Should -Contain 'doubao-seedream-4-5-251128'
+            $offered | Should -Contain 'doubao-seedream-5-0-lite-260128'
+            $offered | Where-Object { $_ -like 'seedream-*' } | Should -BeNullOrEmpty
+            $offered | Should -Contain "'4.5'"
+        }
+
+        It 'follows -Provider on the command line over the connection' {
+            Connect-Seedream -Provider Volcengine -BaseUri $Fake.ApiV3
+            $offered = Get-Completion 'New-SeedreamImage -Provider BytePlus -Model '
+            $offered | Should -Contain 'seedream-4-5-251128'
+            $offered | Where-Object { $_ -like 'doubao-*' } | Should -BeNullOrEmpty
+            Disconnect-Seedream
+            Get-Completion 'New-SeedreamImage -Provider Volcengine -Model ' | Should -Contain 'doubao-seedream-4-0-250828'
+        }
+
+        It 'narrows to what was typed' {
+            Get-Completion 'New-SeedreamImage -Model seedream-4' | Should -Be @('seedream-4-5-251128', 'seedream-4-0-250828')
+            Get-Completion 'New-SeedreamImage -Model 4.' | Should -Be @("'4.5'", "'4.0'")
+            Get-Completion "New-SeedreamImage -Model 'seedream-5" | Should -Be @('seedream-5-0-260128', 'seedream-5-0-lite-260128')
+        }
+
+        It 'completes Get-SeedreamModel -Name for the chosen provider' {
+            Get-Completion 'Get-SeedreamModel -Provider Volcengine -Name doubao-seedream-4-0' | Should -Be 'doubao-seedream-4-0-250828'
+        }
+    }
+
+    Context '-Size' {
+        It 'offers the tiers of -Model <Model>' -ForEach @(
+            @{ Model = '4.0'; Tiers = @('1K', '2K', '4K'); Sample = '6240x2656' }
+            @{ Model = "'4.0'"; Tiers = @('1K', '2K', '4K'); Sample = '4096x4096' }
+            @{ Model = '4.5'; Tiers = @('2K', '4K'); Sample = '5504x3040' }
+            @{ Model = '5.0-lite'; Tiers = @('2K', '3K'); Sample = '4704x2016' }
+            @{ Model = 'seedream-4-0-250828'; Tiers = @('1K', '2K', '4K'); Sample = '2304x1728' }
+            @{ Model = 'doubao-seedream-4-5-251128'; Tiers = @('2K', '4K'); Sample = '4992x3328' }
+            @{ Model = 'seedream-5-0-lite-260128'; Tiers = @('2K', '3K'); Sample = '3456x2592' }
+        ) {
+            $offered = Get-Completion "New-SeedreamImage -Model $Model -Size "
+            $offered | Where-Object { $_ -match '^\dK$' } | Should -Be $Tiers
+            $offered | Should -Contain $Sample
+            $offered | Should -Contain '2048x2048'
+        }
+
+        It 'uses the -Model typed after -Size too, and -Model:value' {
+            (Get-Completion 'New-SeedreamImage -Model:4.0 -Size ') | Should -Contain '1K'
+            $line = 'New-SeedreamImage -Size  -Model 4.0'
+            $cursor = 'New-SeedreamImage -Size '.Length
+            (TabExpansion2 -inputScript $line -cursorColumn $cursor).CompletionMatches.CompletionText | Should -Contain '1K'
+        }
+
+        It 'offers the default model''s sizes (5.0-lite) when no -Model is typed' {
+            $offered = Get-Completion 'New-SeedreamImage -Size '
+            $offered | Where-Object { $_ -match '^\dK$' } | Should -Be @('2K', '3K')
+        }
+
+        It 'offers every tier once for a model the catalog does not know' {
+            $offered = Get-Completion 'New-SeedreamImage -Model seedream-9-0-990101 -Size '
+            $offered | Where-Object { $_ -match '^\dK$' } | Sort-Object | Should -Be $Tiers4
+            $offered | Should -HaveCount (@($offered | Select-Object -Unique).Count)
+        }
+
+        It 'narrows to what was typed' {
+            Get-Completion 'New-SeedreamImage -Model 4.5 -Size 4' | Should -Be @('4K', '4096x4096', '4704x3520', '4992x3328')
+            Get-Completion 'Edit-SeedreamImage -Model 4.0 -Size 1' | Should -Be '1K'
+        }
+    }
+
+    Context '-Provider' {
+        It 'offers the providers on <Command>' -ForEach @(
+            @{ Command = 'Connect-Seedream' }
+            @{ Command = 'New-SeedreamImage' }
+            @{ Command = 'Get-SeedreamModel' }
+            @{ Command = 'Get-SeedreamConnection' }
+        ) {
+            Get-Completion "$Command -Provider " | Should -Be @('APIYI', 'BytePlus', 'Volcengine')
+            Get-Completion "$Command -Provider v" | Should -Be 'Volcengine'
+        }
+    }
+
+    Context 'Completion suggests, it never rejects' {
+        It 'accepts a WxH the list does not offer' {
+            (Get-Completion 'New-SeedreamImage -Model 4.0 -Size ') | Should -Not -Contain '1920x1920'
+            $image = New-SeedreamImage -Prompt p -Model 4.0 -Size 1920x1920
+            $image.Size | Should -Be '1920x1920'
+            (Get-FakeRequest $Fake -Target generate).body.size | Should -Be '1920x1920'
+        }
+
+        It 'accepts a model id the list does not offer' {
+            (Get-Completion 'New-SeedreamImage -Model ') | Should -Not -Contain 'ep-20260101120000-abcde'
+            $image = New-SeedreamImage -Prompt p -Model 'ep-20260101120000-abcde' -WarningAction SilentlyContinue
+            $image | Should -HaveCount 1
+            (Get-FakeRequest $Fake -Target generate).body.model | Should -Be 'ep-20260101120000-abcde'
+        }
+    }
+}
