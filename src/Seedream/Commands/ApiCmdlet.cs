@@ -1,5 +1,4 @@
 using System;
-using System.Linq;
 using System.Management.Automation;
 using System.Net;
 using System.Security;
@@ -33,46 +32,13 @@ namespace Seedream.Commands
 
         protected SeedreamProvider ProviderInfo => Connection.ProviderInfo;
 
-        /// <summary>
-        /// Resolves the connection a call uses: with this cmdlet's -Provider, -BaseUri and -ApiKey (useParameters),
-        /// or as a later call without them would see it. Stops on a base URI that is not https (or loopback http),
-        /// and, when requireKey, on a missing key. Never prompts.
-        /// </summary>
-        protected SeedreamConnection ResolveConnection(bool requireKey, bool useParameters = true)
-        {
-            SeedreamConnection connection;
-            try
-            {
-                connection = useParameters
-                    ? SeedreamConnection.Resolve(ModelCatalog.FindProvider(Provider), BaseUri, ApiKey)
-                    : SeedreamConnection.Resolve(null, null, null);
-            }
-            catch (UriFormatException)
-            {
-                ThrowTerminatingError(SeedreamErrors.InvalidParameterRecord(nameof(BaseUri),
-                    $"the environment variable {SeedreamConnection.BaseUriVariable} does not hold an absolute URI; pass -BaseUri or correct the variable.", null));
-                throw; // not reached
-            }
-
-            CheckBaseUri(connection.BaseUri);
-            if (requireKey && !connection.HasApiKey)
-            {
-                ThrowTerminatingError(new ErrorRecord(
-                    new SeedreamException($"No API key for {connection.Provider}: pass -ApiKey, run Connect-Seedream -ApiKey, or set ${string.Join(" or $", connection.ProviderInfo.ApiKeyVariables)}. Nothing prompts for it."),
-                    SeedreamErrors.NoApiKey, ErrorCategory.AuthenticationError, null));
-            }
-
-            return connection;
-        }
+        /// <summary>The connection this call uses, with its -Provider, -BaseUri and -ApiKey; see <see cref="ConnectionResolver"/>.</summary>
+        protected SeedreamConnection ResolveConnection(bool requireKey) =>
+            ConnectionResolver.Resolve(this, Provider, BaseUri, ApiKey, requireKey);
 
         protected override void BeginProcessing()
         {
-            if (!string.IsNullOrEmpty(Provider) && ModelCatalog.FindProvider(Provider) is null)
-            {
-                ThrowTerminatingError(SeedreamErrors.InvalidParameterRecord(nameof(Provider),
-                    $"'{Provider}' is not a known provider; use one of {string.Join(", ", ModelCatalog.Providers.Select(p => p.Name))}.", Provider));
-            }
-
+            _ = ResolveConnection(requireKey: false); // an unknown provider or an unsafe base URI stops the call before any input is read
             base.BeginProcessing();
         }
 
@@ -83,18 +49,5 @@ namespace Seedream.Commands
             RetryPolicy = RetryPolicy,
             Timeout = TimeSpan.FromSeconds(TimeoutSec),
         };
-
-        /// <summary>The key must not travel in clear text: plain http only to this machine.</summary>
-        private void CheckBaseUri(Uri uri)
-        {
-            bool https = uri.Scheme == Uri.UriSchemeHttps;
-            bool loopbackHttp = uri.Scheme == Uri.UriSchemeHttp && (uri.IsLoopback || uri.Host == "127.0.0.1" || uri.Host == "[::1]");
-            if (!https && !loopbackHttp)
-            {
-                ThrowTerminatingError(new ErrorRecord(
-                    new SeedreamValidationException(nameof(BaseUri), $"Parameter -BaseUri: '{uri.GetLeftPart(UriPartial.Path)}' is not https; plain http is allowed only to a loopback address, so the API key never travels in clear text."),
-                    SeedreamErrors.InsecureBaseUri, ErrorCategory.SecurityError, uri));
-            }
-        }
     }
 }

@@ -1,5 +1,6 @@
+using System;
 using System.Management.Automation;
-using Seedream.Catalog;
+using System.Security;
 
 namespace Seedream.Commands
 {
@@ -9,17 +10,29 @@ namespace Seedream.Commands
     /// </summary>
     [Cmdlet(VerbsCommunications.Connect, "Seedream")]
     [OutputType(typeof(SeedreamConnection))]
-    public sealed class ConnectSeedreamCommand : ApiCmdlet
+    public sealed class ConnectSeedreamCommand : PSCmdlet
     {
+        [Parameter(Position = 0)]
+        [ArgumentCompleter(typeof(ProviderCompleter))]
+        public string? Provider { get; set; }
+
+        /// <summary>The API key, as a SecureString or a plain string.</summary>
+        [Parameter]
+        [SecureStringTransformation]
+        public SecureString? ApiKey { get; set; }
+
+        [Parameter]
+        public Uri? BaseUri { get; set; }
+
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
         protected override void EndProcessing()
         {
-            // Checks the values as a call would use them (a bad base URI stops here) before anything is stored.
-            SeedreamConnection given = ResolveConnection(requireKey: false);
+            // Checks the values as a call would use them (a bad provider or base URI stops here) before anything is stored.
+            SeedreamConnection given = ConnectionResolver.Resolve(this, Provider, BaseUri, ApiKey, requireKey: false);
             ConnectionDefaults.Current = new ConnectionDefaults(given.ProviderInfo, BaseUri, ApiKey);
-            SeedreamConnection connection = ResolveConnection(requireKey: false, useParameters: false);
+            SeedreamConnection connection = ConnectionResolver.Resolve(this, null, null, null, requireKey: false);
             WriteVerbose($"Connected to {connection.Provider} at {connection.BaseUri} (from {connection.BaseUriSource}); key from {connection.ApiKeySource}.");
             if (!connection.HasApiKey)
             {

@@ -1,8 +1,6 @@
 using System;
-using System.Linq;
 using System.Management.Automation;
 using System.Security;
-using Seedream.Catalog;
 
 namespace Seedream.Commands
 {
@@ -28,28 +26,7 @@ namespace Seedream.Commands
         [Parameter]
         public Uri? BaseUri { get; set; }
 
-        protected override void EndProcessing()
-        {
-            SeedreamProvider? provider = null;
-            if (!string.IsNullOrEmpty(Provider))
-            {
-                provider = ModelCatalog.FindProvider(Provider);
-                if (provider is null)
-                {
-                    ThrowTerminatingError(SeedreamErrors.InvalidParameterRecord(nameof(Provider),
-                        $"'{Provider}' is not a known provider; use one of {string.Join(", ", ModelCatalog.Providers.Select(p => p.Name))}.", Provider));
-                }
-            }
-
-            try
-            {
-                WriteObject(SeedreamConnection.Resolve(provider, BaseUri, ApiKey));
-            }
-            catch (UriFormatException)
-            {
-                ThrowTerminatingError(SeedreamErrors.InvalidParameterRecord("BaseUri",
-                    $"the environment variable {SeedreamConnection.BaseUriVariable} does not hold an absolute URI.", SeedreamConnection.BaseUriVariable));
-            }
-        }
+        protected override void EndProcessing() =>
+            WriteObject(ConnectionResolver.Resolve(this, Provider, BaseUri, ApiKey, requireKey: false));
     }
 }
