@@ -5,10 +5,6 @@ Describe 'Providers and connection' {
         . (Join-Path $PSScriptRoot 'TestSetup.ps1')
 
         function Get-LastRequest { @(Get-FakeRequest $Fake -Target generate)[-1] }
-        function Get-Refusal([scriptblock] $Call) {
-            try { $null = & $Call; $null } catch { $_ }
-        }
-        function New-Urls([int] $Count) { 1..$Count | ForEach-Object { "https://img.example/ref$_.png" } }
         $script:Secret = 'sk-very-secret-0123456789'
     }
     AfterAll { . (Join-Path $PSScriptRoot 'TestTeardown.ps1') }
@@ -76,12 +72,12 @@ Describe 'Providers and connection' {
             @{ Provider = 'Volcengine'; Base = 'ApiV3'; Limit = 14; Over = 15 }
         ) {
             Connect-Seedream -Provider $Provider -BaseUri $Fake.$Base
-            $refusal = Get-Refusal { Edit-SeedreamImage -Prompt p -Image (New-Urls $Over) }
+            $refusal = Get-Refusal { Edit-SeedreamImage -Prompt p -Image (New-ReferenceUrl $Over) }
             $refusal.FullyQualifiedErrorId | Should -BeLike 'Seedream.InvalidParameter,*'
             $refusal.Exception.Message | Should -Be "Parameter -Image: $Provider accepts at most $Limit reference images; $Over were given."
             @(Get-FakeRequest $Fake) | Should -HaveCount 0
 
-            $null = Edit-SeedreamImage -Prompt p -Image (New-Urls $Limit)
+            $null = Edit-SeedreamImage -Prompt p -Image (New-ReferenceUrl $Limit)
             $request = Get-LastRequest
             $request.status | Should -Be 200
             $request.body.image | Should -HaveCount $Limit

@@ -18,12 +18,6 @@ Describe 'Help' {
         $script:Docs = Join-Path $repo 'docs/en-US'
         $script:ModuleBase = (Get-Module Seedream).ModuleBase
         function Get-Doc([string] $Name) { Read-MarkdownHelp -Path (Join-Path $Docs "$Name.md") }
-        function New-PngFixture([string] $Path, [int] $Side = 64) {
-            # The PNG signature and IHDR chunk: enough for the module's header checks.
-            $size = [byte[]](0, 0, (($Side -shr 8) -band 0xFF), ($Side -band 0xFF))
-            $bytes = [byte[]](0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52) + $size + $size + [byte[]](8, 2, 0, 0, 0, 0, 0, 0, 0)
-            [System.IO.File]::WriteAllBytes($Path, [byte[]]$bytes)
-        }
     }
     AfterAll { . (Join-Path $PSScriptRoot 'TestTeardown.ps1') }
     BeforeEach { Reset-FakeSeedreamApi $Fake }
@@ -93,7 +87,7 @@ Describe 'Help' {
             $work = Join-Path ([IO.Path]::GetTempPath()) "seedream-example-$([guid]::NewGuid().ToString('N'))"
             $null = New-Item -ItemType Directory -Path $work, (Join-Path $work 'photos'), (Join-Path $work 'products')
             foreach ($name in 'photo.png', 'person.png', 'jacket.png', 'style.png', 'photos/beach.png', 'photos/city.png', 'products/mug.png', 'products/lamp.png') {
-                New-PngFixture -Path (Join-Path $work $name)
+                $null = New-TestImageFile -Path (Join-Path $work $name)
             }
             $before = @(Get-ChildItem $work -Recurse -File).Count
             $ps = [powershell]::Create()

@@ -36,7 +36,7 @@ Describe 'Reliability' {
             @{ Name = 'error event in the stream'; Rules = @(@{ errorEvent = $true }); Arguments = @{ Stream = $true }; Outcome = 'Seedream.StreamError'; Attempts = 1 }
         ) {
             param($Name, $Rules, $Arguments, $Outcome, $Attempts)
-            Add-FaultRule $Fake $Rules
+            Add-FakeFault $Fake $Rules
             $folder = Join-Path $TestDrive ('gen-' + [guid]::NewGuid().ToString('N'))
             $failure = $null
             try {
@@ -65,7 +65,7 @@ Describe 'Reliability' {
         }
 
         It 'tells each retry in -Verbose with status, code and wait; the final error has code, message, request id and attempts' {
-            Add-FaultRule $Fake @{ status = 429; retryAfterMs = 10; times = 3 }
+            Add-FakeFault $Fake @{ status = 429; retryAfterMs = 10; times = 3 }
             $all = New-SeedreamImage -Prompt 'busy' -Verbose -ErrorVariable failures -ErrorAction SilentlyContinue *>&1
             $verbose = @($all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message
             $retries = @($verbose | Where-Object { $_ -match 'retrying' })
@@ -87,27 +87,27 @@ Describe 'Reliability' {
         }
 
         It 'says a truncated answer may already be billed' {
-            Add-FaultRule $Fake @{ truncate = $true }
+            Add-FakeFault $Fake @{ truncate = $true }
             $failure = { New-SeedreamImage -Prompt 'cut' -ErrorAction Stop } | Should -Throw -PassThru
             $failure.Exception.Message | Should -Match 'may already be billed'
             $failure.Exception.MayHaveBeenBilled | Should -BeTrue
         }
 
         It 'gives an HTML error page as a short readable line with its title' {
-            Add-FaultRule $Fake @{ html = $true; status = 502 }
+            Add-FakeFault $Fake @{ html = $true; status = 502 }
             $failure = { New-SeedreamImage -Prompt 'proxy' -MaxRetryCount 0 -ErrorAction Stop } | Should -Throw -PassThru
             $failure.Exception.Message | Should -Match "HTTP 502 .*HTML page titled '502 Bad Gateway'"
             $failure.Exception.Message | Should -Not -Match 'nginx|<'
         }
 
         It 'lets users catch the typed exceptions' {
-            Add-FaultRule $Fake @{ status = 401 }
+            Add-FakeFault $Fake @{ status = 401 }
             $caught = try { New-SeedreamImage -Prompt 'x' -ErrorAction Stop; 'none' } catch [Seedream.Api.SeedreamApiException] { 'api' } catch { 'other' }
             $caught | Should -Be 'api'
         }
 
         It 'stops a batch at 401 rather than sending every prompt with a bad key' {
-            Add-FaultRule $Fake @{ status = 401; times = 5 }
+            Add-FakeFault $Fake @{ status = 401; times = 5 }
             { 'a', 'b', 'c' | New-SeedreamImage -ErrorAction SilentlyContinue } | Should -Throw -ErrorId 'Seedream.Authentication*'
             @(Get-FakeRequest $Fake -Target generate) | Should -HaveCount 1
         }
@@ -126,7 +126,7 @@ Describe 'Reliability' {
             @{ Name = 'slow past -TimeoutSec'; Rules = @(@{ target = 'download'; delayMs = 4000 }); Arguments = @{ TimeoutSec = 1 }; Outcome = 'Seedream.Timeout'; Attempts = 1 }
         ) {
             param($Name, $Rules, $Arguments, $Outcome, $Attempts)
-            if ($Rules) { Add-FaultRule $Fake $Rules }
+            if ($Rules) { Add-FakeFault $Fake $Rules }
             $folder = Join-Path $TestDrive ('dl-' + [guid]::NewGuid().ToString('N'))
             $failure = $null
             try { $files = $script:image | Save-SeedreamResult -Path $folder -PassThru @Arguments -ErrorAction Stop }
@@ -147,7 +147,7 @@ Describe 'Reliability' {
         }
 
         It 'a 404 download tells that hosted URLs expire after 24 hours' {
-            Add-FaultRule $Fake @{ target = 'download'; status = 404 }
+            Add-FakeFault $Fake @{ target = 'download'; status = 404 }
             $failure = { $script:image | Save-SeedreamResult -Path (Join-Path $TestDrive 'expired') -ErrorAction Stop } | Should -Throw -PassThru
             $failure.Exception.Message | Should -Match '24 hours'
             $failure.Exception.Message | Should -Not -Match 'X-Tos-Signature'
@@ -171,7 +171,7 @@ Describe 'Reliability' {
         }
 
         It 'stopping (Ctrl+C) mid-download leaves neither a partial nor a final file' {
-            Add-FaultRule $Fake @{ target = 'download'; delayMs = 15000 }
+            Add-FakeFault $Fake @{ target = 'download'; delayMs = 15000 }
             $folder = Join-Path $TestDrive 'stopped'
             $ps = New-ChildPowerShell -Script '$args[0] | Save-SeedreamResult -Path $args[1]' -ProgressPreference SilentlyContinue
             $null = $ps.AddArgument($script:image).AddArgument($folder)
@@ -188,7 +188,7 @@ Describe 'Reliability' {
         }
 
         It 'stopping mid-request cancels the generation and leaves nothing' {
-            Add-FaultRule $Fake @{ delayMs = 15000 }
+            Add-FakeFault $Fake @{ delayMs = 15000 }
             $folder = Join-Path $TestDrive 'stopped-gen'
             $ps = New-ChildPowerShell -Script "New-SeedreamImage -Prompt 'stop me' | Save-SeedreamResult -Path '$folder'" -ProgressPreference SilentlyContinue
             try {

@@ -192,14 +192,14 @@ Describe 'Security' {
     Describe 'The key never appears' {
         It 'in any stream, error, result or serialized result of any cmdlet, with verbose and debug output on' {
             $key = $Fake.ApiKey
-            $png = New-PngFile -Path (Join-Path $TestDrive 'ref.png') -Width 512 -Height 512 -PadBytes 30000
+            $png = New-TestImageFile -Path (Join-Path $TestDrive 'ref.png') -Width 512 -Height 512 -PadBytes 30000
             $dataUri = 'data:image/png;base64,' + [Convert]::ToBase64String([IO.File]::ReadAllBytes($png.FullName))
             $folder = Join-Path $TestDrive 'leak'
             # -Verbose on every call; debug output through $DebugPreference = 'Continue', which is what -Debug means for
             # scripts since PowerShell 7 (a compiled cmdlet's -Debug flag would stop at an Inquire prompt for every line).
             $common = @{ Verbose = $true }
             $DebugPreference = 'Continue'
-            Add-FaultRule $Fake @(
+            Add-FakeFault $Fake @(
                 @{ status = 429; retryAfterMs = 1 }  # one retry on the first generation
             )
             $captured = & {
@@ -213,7 +213,7 @@ Describe 'Security' {
                 Edit-SeedreamImage -Prompt 'data uri' -Image $dataUri @common
                 Edit-SeedreamImage -Prompt 'file' -Image $png.FullName @common
                 $images | Save-SeedreamResult -Path $folder -PassThru @common
-                Add-FaultRule $Fake @(@{ status = 400; message = 'bad size' }, @{ target = 'download'; status = 404 }, @{ truncate = $true })
+                Add-FakeFault $Fake @(@{ status = 400; message = 'bad size' }, @{ target = 'download'; status = 404 }, @{ truncate = $true })
                 New-SeedreamImage -Prompt 'rejected' -ErrorAction Continue @common
                 $images[0] | Save-SeedreamResult -Path $folder -Force -ErrorAction Continue @common
                 New-SeedreamImage -Prompt 'truncated' -ErrorAction Continue @common
@@ -255,7 +255,7 @@ Describe 'Security' {
         }
 
         It 'shortens a data-URI upload in -Debug' {
-            $png = New-PngFile -Path (Join-Path $TestDrive 'big.png') -Width 512 -Height 512 -PadBytes 60000
+            $png = New-TestImageFile -Path (Join-Path $TestDrive 'big.png') -Width 512 -Height 512 -PadBytes 60000
             $base64 = [Convert]::ToBase64String([IO.File]::ReadAllBytes($png.FullName))
             $DebugPreference = 'Continue'
             $debug = @(Edit-SeedreamImage -Prompt 'shorten' -Image "data:image/png;base64,$base64" 5>&1 |

@@ -98,4 +98,26 @@ function New-TestImageFile {
     Get-Item $Path
 }
 
+function Get-Refusal {
+    <# Runs a call that must be refused: returns the error record it threw, or $null when nothing was thrown. #>
+    param([Parameter(Mandatory)] [scriptblock] $Call)
+    try { $null = & $Call; $null } catch { $_ }
+}
+
+function New-ReferenceUrl {
+    <# N distinct reference image URLs (the fake API accepts any http(s) URL as a reference). #>
+    param([Parameter(Mandatory)] [int] $Count)
+    1..$Count | ForEach-Object { "https://img.example/ref$_.png" }
+}
+
+function Wait-Until {
+    <# Polls a condition (an order-of-events wait, bounded only as a safety net). #>
+    param([Parameter(Mandatory)] [scriptblock] $Condition, [int] $Seconds = 20)
+    $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
+    while (-not (& $Condition)) {
+        if ([DateTime]::UtcNow -gt $deadline) { throw "Timed out waiting for: $Condition" }
+        Start-Sleep -Milliseconds 25
+    }
+}
+
 Export-ModuleMember -Function *-*

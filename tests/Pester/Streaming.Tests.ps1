@@ -31,7 +31,7 @@ Describe 'Streaming' {
         }
 
         It 'writes the first image to the pipeline before the API sends its last event' {
-            Add-FaultRule $Fake @{ holdAfterEvents = 1 }
+            Add-FakeFault $Fake @{ holdAfterEvents = 1 }
             $seen = [System.Collections.Generic.List[object]]::new()
             $images = New-SeedreamImage -Prompt 'four scenes' -MaxImages 4 -Stream | ForEach-Object {
                 if ($seen.Count -eq 0) {
@@ -49,7 +49,7 @@ Describe 'Streaming' {
         }
 
         It 'saves the first image while the others are still being generated' {
-            Add-FaultRule $Fake @{ holdAfterEvents = 1 }
+            Add-FakeFault $Fake @{ holdAfterEvents = 1 }
             $folder = Join-Path $TestDrive 'streamed'
             $released = $false
             $files = New-SeedreamImage -Prompt 'two scenes' -MaxImages 2 -Stream | Save-SeedreamResult -Path $folder -PassThru | ForEach-Object {
@@ -82,7 +82,7 @@ Describe 'Streaming' {
 
     Describe 'Partial failures' {
         It 'partial_failed: one non-terminating error per failed index, the good images written' {
-            Add-FaultRule $Fake @{ errorSlots = @(1, 3) }
+            Add-FakeFault $Fake @{ errorSlots = @(1, 3) }
             $images = New-SeedreamImage -Prompt 'four, two fail' -MaxImages 4 -Stream -ErrorVariable failures -ErrorAction SilentlyContinue
             $images | Should -HaveCount 2
             $images.Index | Should -Be @(0, 2)
@@ -96,7 +96,7 @@ Describe 'Streaming' {
         }
 
         It 'the same for error slots in a non-streamed data[]' {
-            Add-FaultRule $Fake @{ errorSlots = @(0); code = 'InternalServiceError'; message = 'slot broke' }
+            Add-FakeFault $Fake @{ errorSlots = @(0); code = 'InternalServiceError'; message = 'slot broke' }
             $images = New-SeedreamImage -Prompt 'three, first fails' -MaxImages 3 -ErrorVariable failures -ErrorAction SilentlyContinue
             $images.Index | Should -Be @(1, 2)
             $failures | Should -HaveCount 1
@@ -107,7 +107,7 @@ Describe 'Streaming' {
         }
 
         It 'an error event ends the request with an error that carries its code; earlier images stay' {
-            Add-FaultRule $Fake @{ errorEvent = $true; cutAfterEvents = 1; code = 'InternalServiceError'; message = 'the model fell over' }
+            Add-FakeFault $Fake @{ errorEvent = $true; cutAfterEvents = 1; code = 'InternalServiceError'; message = 'the model fell over' }
             $images = New-SeedreamImage -Prompt 'error event' -MaxImages 3 -Stream -ErrorVariable failures -ErrorAction SilentlyContinue
             $images | Should -HaveCount 1
             $failures | Should -HaveCount 1
@@ -120,7 +120,7 @@ Describe 'Streaming' {
         }
 
         It 'a stream cut before completed: an error saying how many images arrived, those stay written, no retry' {
-            Add-FaultRule $Fake @{ cutAfterEvents = 2 }
+            Add-FakeFault $Fake @{ cutAfterEvents = 2 }
             $folder = Join-Path $TestDrive 'cut'
             $files = New-SeedreamImage -Prompt 'cut stream' -MaxImages 4 -Stream -ErrorVariable failures -ErrorAction SilentlyContinue |
                 Save-SeedreamResult -Path $folder -PassThru
@@ -135,7 +135,7 @@ Describe 'Streaming' {
         }
 
         It 'an idle stream times out after -StreamIdleTimeoutSec' {
-            Add-FaultRule $Fake @{ holdAfterEvents = 1 }
+            Add-FakeFault $Fake @{ holdAfterEvents = 1 }
             $images = New-SeedreamImage -Prompt 'idle' -MaxImages 3 -Stream -StreamIdleTimeoutSec 1 -ErrorVariable failures -ErrorAction SilentlyContinue
             $images | Should -HaveCount 1
             $failures | Should -HaveCount 1
@@ -160,7 +160,7 @@ Describe 'Streaming' {
         }
 
         It 'tells images arrived of those expected while streaming' {
-            Add-FaultRule $Fake @{ holdAfterEvents = 1 }
+            Add-FakeFault $Fake @{ holdAfterEvents = 1 }
             $ps = [powershell]::Create()
             try {
                 $null = $ps.AddScript("Import-Module '$script:SeedreamManifest'; `$ProgressPreference = 'Continue'; New-SeedreamImage -Prompt 'held' -MaxImages 3 -Stream")

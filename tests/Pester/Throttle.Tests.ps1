@@ -8,11 +8,6 @@ Describe 'Throttle' {
 
         function Get-Generation { @(Get-FakeRequest $Fake -Target generate) }
 
-        # Posts one fault rule. (Add-FakeFault in the helpers wraps the rules in a second array, which the fake rejects.)
-        function Add-Fault {
-            param([Parameter(Mandatory)] [hashtable] $Rule)
-            $null = Invoke-RestMethod -Method Post -Uri ($Fake.Root + '_control/faults') -NoProxy -ContentType 'application/json' -Body (ConvertTo-Json -InputObject $Rule -Compress)
-        }
 
         # Polls the fake from another runspace and sends one release once $Seen generate requests were received and
         # $Completed of them had sent their completed event (a one-image stream sends 2 events). Gives up after 30 s.
@@ -54,7 +49,7 @@ Describe 'Throttle' {
     It 'keeps up to N requests in flight while one is held, and writes the results in input order' {
         # The first request to arrive is held before its first event; with -ThrottleLimit 4 the other three slots keep
         # turning, so all eight requests reach the fake and seven finish while the first is still held.
-        Add-Fault @{ holdAfterEvents = 0 }
+        Add-FakeFault $Fake @{ holdAfterEvents = 0 }
         $releaser = Start-Releaser -Seen 8 -Completed 7
 
         $images = $Prompts | New-SeedreamImage -Stream -ThrottleLimit 4
@@ -71,7 +66,7 @@ Describe 'Throttle' {
     It 'with the fake answering after latencyMs, finishes requests out of order and still writes them in input order' {
         # The first request to arrive (one of p1..p4) is answered 2 s late; the others keep flowing through the free slots.
         Set-FakeSetting $Fake -LatencyMs 100
-        Add-Fault @{ delayMs = 2000 }
+        Add-FakeFault $Fake @{ delayMs = 2000 }
 
         $stream = $Prompts | New-SeedreamImage -ThrottleLimit 4 -Verbose 4>&1
         $images = @($stream | Where-Object { $_ -is [Seedream.SeedreamImage] })
@@ -91,7 +86,7 @@ Describe 'Throttle' {
 
     It 'runs one request at a time by default' {
         # The first request is answered 1 s late; one at a time, nothing else is sent or finished before it.
-        Add-Fault @{ delayMs = 1000 }
+        Add-FakeFault $Fake @{ delayMs = 1000 }
 
         $stream = $Prompts[0..2] | New-SeedreamImage -Verbose 4>&1
         $finishedIds = @($stream | ForEach-Object {
@@ -105,7 +100,7 @@ Describe 'Throttle' {
     }
 
     It 'makes every request wait after a 429 with Retry-After (shared backoff), then finishes them all' {
-        Add-Fault @{ status = 429; code = 'RateLimitExceeded'; retryAfter = '2' }
+        Add-FakeFault $Fake @{ status = 429; code = 'RateLimitExceeded'; retryAfter = '2' }
 
         $stream = $Prompts | New-SeedreamImage -ThrottleLimit 2 -Verbose 4>&1
         $images = @($stream | Where-Object { $_ -is [Seedream.SeedreamImage] })
@@ -129,7 +124,7 @@ Describe 'Throttle' {
     }
 
     It 'stops every request in flight on Ctrl+C (PowerShell.Stop) and starts no more' {
-        Add-Fault @{ holdAfterEvents = 0; times = 8 }
+        Add-FakeFault $Fake @{ holdAfterEvents = 0; times = 8 }
         $shell = [powershell]::Create()
         try {
             $null = $shell.AddScript({

@@ -6,12 +6,7 @@ Describe 'Validation before any request' {
 
         function Get-LastBody { @(Get-FakeRequest $Fake -Target generate)[-1].body }
 
-        # Runs a command that must be refused: returns the error record, or $null when nothing was thrown.
-        function Get-Refusal([scriptblock] $Call) {
-            try { $null = & $Call; $null } catch { $_ }
-        }
 
-        function New-Urls([int] $Count) { 1..$Count | ForEach-Object { "https://img.example/ref$_.png" } }
 
         # A minimal GIF header (GIF89a, little-endian width and height): a second format for the file checks.
         function New-TestGifFile([string] $Path, [int] $Width, [int] $Height) {
@@ -20,40 +15,27 @@ Describe 'Validation before any request' {
             Get-Item $Path
         }
 
-        # Same output as New-TestImageFile in Seedream.TestHelpers.psm1, whose byte list does not parse as meant yet
-        # (',' binds tighter than -band); kept here until that helper is fixed.
-        function New-PngHeaderFile([string] $Path, [int] $Width = 64, [int] $Height = 64, [int] $PadBytes = 0) {
-            $bytes = [System.Collections.Generic.List[byte]]::new()
-            $bytes.AddRange([byte[]](0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52))
-            foreach ($value in $Width, $Height) {
-                $bytes.AddRange([byte[]]@((($value -shr 24) -band 0xFF), (($value -shr 16) -band 0xFF), (($value -shr 8) -band 0xFF), ($value -band 0xFF)))
-            }
-            $bytes.AddRange([byte[]](8, 2, 0, 0, 0, 0, 0, 0, 0))
-            if ($PadBytes -gt 0) { $bytes.AddRange([byte[]]::new($PadBytes)) }
-            [System.IO.File]::WriteAllBytes($Path, $bytes.ToArray())
-            Get-Item $Path
-        }
 
         $script:Folder = Join-Path ([System.IO.Path]::GetTempPath()) ("seedream-validation-" + [guid]::NewGuid().ToString('N'))
         $null = New-Item -ItemType Directory -Path $Folder
         Push-Location $Folder
-        $null = New-PngHeaderFile -Path (Join-Path $Folder 'ok.png') -Width 64 -Height 64
-        $null = New-PngHeaderFile -Path (Join-Path $Folder 'narrow14.png') -Width 14 -Height 64
-        $null = New-PngHeaderFile -Path (Join-Path $Folder 'short14.png') -Width 64 -Height 14
-        $null = New-PngHeaderFile -Path (Join-Path $Folder 'side15.png') -Width 15 -Height 15
-        $null = New-PngHeaderFile -Path (Join-Path $Folder 'wide17.png') -Width 256 -Height 15
-        $null = New-PngHeaderFile -Path (Join-Path $Folder 'tall17.png') -Width 15 -Height 256
-        $null = New-PngHeaderFile -Path (Join-Path $Folder 'wide16.png') -Width 240 -Height 15
-        $null = New-PngHeaderFile -Path (Join-Path $Folder 'tall16.png') -Width 15 -Height 240
-        $null = New-PngHeaderFile -Path (Join-Path $Folder 'huge.png') -Width 6001 -Height 6000
-        $null = New-PngHeaderFile -Path (Join-Path $Folder 'max36m.png') -Width 6000 -Height 6000
+        $null = New-TestImageFile -Path (Join-Path $Folder 'ok.png') -Width 64 -Height 64
+        $null = New-TestImageFile -Path (Join-Path $Folder 'narrow14.png') -Width 14 -Height 64
+        $null = New-TestImageFile -Path (Join-Path $Folder 'short14.png') -Width 64 -Height 14
+        $null = New-TestImageFile -Path (Join-Path $Folder 'side15.png') -Width 15 -Height 15
+        $null = New-TestImageFile -Path (Join-Path $Folder 'wide17.png') -Width 256 -Height 15
+        $null = New-TestImageFile -Path (Join-Path $Folder 'tall17.png') -Width 15 -Height 256
+        $null = New-TestImageFile -Path (Join-Path $Folder 'wide16.png') -Width 240 -Height 15
+        $null = New-TestImageFile -Path (Join-Path $Folder 'tall16.png') -Width 15 -Height 240
+        $null = New-TestImageFile -Path (Join-Path $Folder 'huge.png') -Width 6001 -Height 6000
+        $null = New-TestImageFile -Path (Join-Path $Folder 'max36m.png') -Width 6000 -Height 6000
         $headerLength = (Get-Item (Join-Path $Folder 'ok.png')).Length
-        $null = New-PngHeaderFile -Path (Join-Path $Folder 'heavy.png') -PadBytes (10MB - $headerLength + 1)
-        $null = New-PngHeaderFile -Path (Join-Path $Folder 'ten-mb.png') -PadBytes (10MB - $headerLength)
+        $null = New-TestImageFile -Path (Join-Path $Folder 'heavy.png') -PadBytes (10MB - $headerLength + 1)
+        $null = New-TestImageFile -Path (Join-Path $Folder 'ten-mb.png') -PadBytes (10MB - $headerLength)
         $null = New-TestGifFile -Path (Join-Path $Folder 'small.gif') -Width 32 -Height 20
         Set-Content -Path (Join-Path $Folder 'notes.png') -Value 'this is text, not an image'
         $null = New-Item -ItemType Directory -Path (Join-Path $Folder 'sub-folder')
-        $script:GoneFile = New-PngHeaderFile -Path (Join-Path $Folder 'gone.png')
+        $script:GoneFile = New-TestImageFile -Path (Join-Path $Folder 'gone.png')
         Remove-Item $GoneFile.FullName
     }
     AfterAll {
@@ -89,10 +71,10 @@ Describe 'Validation before any request' {
             @{ Rule = 'MaxImages 0'; Parameter = '-MaxImages'; Says = 'between 1 and 15; 0 was given'; Command = { New-SeedreamImage -Prompt p -MaxImages 0 } }
             @{ Rule = 'MaxImages 16'; Parameter = '-MaxImages'; Says = 'between 1 and 15; 16 was given'; Command = { New-SeedreamImage -Prompt p -MaxImages 16 } }
             @{ Rule = 'MaxImages -1'; Parameter = '-MaxImages'; Says = 'between 1 and 15'; Command = { New-SeedreamImage -Prompt p -MaxImages -1 } }
-            @{ Rule = '11 references on APIYI'; Parameter = '-Image'; Says = 'APIYI accepts at most 10 reference images; 11 were given'; Command = { Edit-SeedreamImage -Prompt p -Image (New-Urls 11) } }
-            @{ Rule = '11 piped references fused on APIYI'; Parameter = '-Image'; Says = 'at most 10 reference images; 11'; Command = { New-Urls 11 | Edit-SeedreamImage -Prompt p -Fuse } }
-            @{ Rule = 'references plus MaxImages over 15'; Parameter = '-MaxImages'; Says = 'plus MaxImages must be at most 15; 5 references \+ 11 images = 16.*at most 10 images'; Command = { Edit-SeedreamImage -Prompt p -Image (New-Urls 5) -MaxImages 11 } }
-            @{ Rule = 'references plus MaxImages over 15 (10 + 6)'; Parameter = '-MaxImages'; Says = 'at most 15'; Command = { Edit-SeedreamImage -Prompt p -Image (New-Urls 10) -MaxImages 6 } }
+            @{ Rule = '11 references on APIYI'; Parameter = '-Image'; Says = 'APIYI accepts at most 10 reference images; 11 were given'; Command = { Edit-SeedreamImage -Prompt p -Image (New-ReferenceUrl 11) } }
+            @{ Rule = '11 piped references fused on APIYI'; Parameter = '-Image'; Says = 'at most 10 reference images; 11'; Command = { New-ReferenceUrl 11 | Edit-SeedreamImage -Prompt p -Fuse } }
+            @{ Rule = 'references plus MaxImages over 15'; Parameter = '-MaxImages'; Says = 'plus MaxImages must be at most 15; 5 references \+ 11 images = 16.*at most 10 images'; Command = { Edit-SeedreamImage -Prompt p -Image (New-ReferenceUrl 5) -MaxImages 11 } }
+            @{ Rule = 'references plus MaxImages over 15 (10 + 6)'; Parameter = '-MaxImages'; Says = 'at most 15'; Command = { Edit-SeedreamImage -Prompt p -Image (New-ReferenceUrl 10) -MaxImages 6 } }
             @{ Rule = 'fast prompt optimisation on 4.5'; Parameter = '-OptimizePromptMode'; Says = "does not offer prompt optimisation mode 'fast'; it offers standard"; Command = { New-SeedreamImage -Prompt p -Model 4.5 -OptimizePromptMode Fast } }
             @{ Rule = 'fast prompt optimisation on 5.0-lite'; Parameter = '-OptimizePromptMode'; Says = "mode 'fast'"; Command = { New-SeedreamImage -Prompt p -Model 5.0-lite -OptimizePromptMode Fast } }
             @{ Rule = 'an ftp URL as image'; Parameter = '-Image'; Says = 'ftp: URI; only http\(s\) URLs, data URIs and files'; Command = { Edit-SeedreamImage -Prompt p -Image 'ftp://img.example/a.png' } }
@@ -160,10 +142,10 @@ Describe 'Validation before any request' {
             @{ Edge = 'a one-character prompt'; Count = 1; Command = { New-SeedreamImage -Prompt 'x' } }
             @{ Edge = 'MaxImages 1'; Count = 1; Command = { New-SeedreamImage -Prompt p -MaxImages 1 } }
             @{ Edge = 'MaxImages 15 without references'; Count = 15; Command = { New-SeedreamImage -Prompt p -MaxImages 15 } }
-            @{ Edge = '1 reference + MaxImages 14'; Count = 14; Command = { Edit-SeedreamImage -Prompt p -Image (New-Urls 1) -MaxImages 14 } }
-            @{ Edge = '5 references + MaxImages 10'; Count = 10; Command = { Edit-SeedreamImage -Prompt p -Image (New-Urls 5) -MaxImages 10 } }
-            @{ Edge = '10 references on APIYI'; Count = 1; Command = { Edit-SeedreamImage -Prompt p -Image (New-Urls 10) } }
-            @{ Edge = '10 references + MaxImages 5 on APIYI'; Count = 5; Command = { Edit-SeedreamImage -Prompt p -Image (New-Urls 10) -MaxImages 5 } }
+            @{ Edge = '1 reference + MaxImages 14'; Count = 14; Command = { Edit-SeedreamImage -Prompt p -Image (New-ReferenceUrl 1) -MaxImages 14 } }
+            @{ Edge = '5 references + MaxImages 10'; Count = 10; Command = { Edit-SeedreamImage -Prompt p -Image (New-ReferenceUrl 5) -MaxImages 10 } }
+            @{ Edge = '10 references on APIYI'; Count = 1; Command = { Edit-SeedreamImage -Prompt p -Image (New-ReferenceUrl 10) } }
+            @{ Edge = '10 references + MaxImages 5 on APIYI'; Count = 5; Command = { Edit-SeedreamImage -Prompt p -Image (New-ReferenceUrl 10) -MaxImages 5 } }
             @{ Edge = 'tier 1K on 4.0'; Count = 1; Command = { New-SeedreamImage -Prompt p -Model 4.0 -Size 1K } }
             @{ Edge = 'tier 4K on 4.5'; Count = 1; Command = { New-SeedreamImage -Prompt p -Model 4.5 -Size 4K } }
             @{ Edge = 'tier 3K on 5.0-lite'; Count = 1; Command = { New-SeedreamImage -Prompt p -Model 5.0-lite -Size 3K } }
@@ -199,7 +181,7 @@ Describe 'Validation before any request' {
 
         It '14 references + MaxImages 1 on BytePlus' {
             Connect-Seedream -Provider BytePlus -BaseUri $Fake.ApiV3
-            $images = Edit-SeedreamImage -Prompt p -Image (New-Urls 14) -MaxImages 1
+            $images = Edit-SeedreamImage -Prompt p -Image (New-ReferenceUrl 14) -MaxImages 1
             $request = @(Get-FakeRequest $Fake -Target generate)
             $request | Should -HaveCount 1
             $request[0].status | Should -Be 200
@@ -232,8 +214,8 @@ Describe 'Validation before any request' {
         }
 
         It 'expands a wildcard into one fusion request in name order' {
-            $null = New-PngHeaderFile -Path (Join-Path $Folder 'set-b.png') -Width 40 -Height 30
-            $null = New-PngHeaderFile -Path (Join-Path $Folder 'set-a.png') -Width 30 -Height 40
+            $null = New-TestImageFile -Path (Join-Path $Folder 'set-b.png') -Width 40 -Height 30
+            $null = New-TestImageFile -Path (Join-Path $Folder 'set-a.png') -Width 30 -Height 40
             $null = Edit-SeedreamImage -Prompt p -Image 'set-*.png'
             $requests = @(Get-FakeRequest $Fake -Target generate)
             $requests | Should -HaveCount 1
@@ -317,8 +299,8 @@ Describe 'Validation before any request' {
             @{ Rule = 'MaxImages 16'; Says = '-MaxImages'; Command = { New-SeedreamImage -Prompt p -Model 'seedream-9-0-990101' -MaxImages 16 } }
             @{ Rule = 'an aspect ratio over 16'; Says = '-Size'; Command = { New-SeedreamImage -Prompt p -Model 'seedream-9-0-990101' -Size 4112x256 } }
             @{ Rule = 'a size that is not WxH or a tier'; Says = '-Size'; Command = { New-SeedreamImage -Prompt p -Model 'seedream-9-0-990101' -Size big } }
-            @{ Rule = 'more references than the provider takes'; Says = '-Image'; Command = { Edit-SeedreamImage -Prompt p -Model 'seedream-9-0-990101' -Image (New-Urls 11) } }
-            @{ Rule = 'references plus MaxImages over 15'; Says = '-MaxImages'; Command = { Edit-SeedreamImage -Prompt p -Model 'seedream-9-0-990101' -Image (New-Urls 3) -MaxImages 13 } }
+            @{ Rule = 'more references than the provider takes'; Says = '-Image'; Command = { Edit-SeedreamImage -Prompt p -Model 'seedream-9-0-990101' -Image (New-ReferenceUrl 11) } }
+            @{ Rule = 'references plus MaxImages over 15'; Says = '-MaxImages'; Command = { Edit-SeedreamImage -Prompt p -Model 'seedream-9-0-990101' -Image (New-ReferenceUrl 3) -MaxImages 13 } }
         ) {
             $PSDefaultParameterValues = @{ '*-Seedream*:WarningAction' = 'SilentlyContinue' }
             $refusal = Get-Refusal $Command
