@@ -168,7 +168,7 @@ public sealed class GenerationBodyReaderTests
     {
         var result = new GenerationResult { Model = "requested" };
         using JsonDocument document = JsonDocument.Parse(body);
-        ResponseParser.ReadGenerationBody(document.RootElement, result);
+        ReferenceBodyParser.Read(document.RootElement, result);
         return result;
     }
 

@@ -11,7 +11,7 @@ namespace Seedream.Api
     /// Reads a non-streamed generation answer (model, created, data[], usage) token by token as it arrives, and
     /// decodes each <c>b64_json</c> string straight to bytes while it arrives (<see cref="Base64StreamDecoder"/>):
     /// neither the body nor an image's base64 text is ever held whole, only the decoded images.
-    /// Gives the same result as <see cref="ResponseParser.ReadGenerationBody"/>. Malformed JSON raises
+    /// Gives the same result as a whole-document parse (the tests keep one as an oracle). Malformed JSON raises
     /// <see cref="JsonException"/>, invalid base64 or a non-object answer <see cref="FormatException"/>.
     /// </summary>
     public sealed class GenerationBodyReader

@@ -4,41 +4,10 @@ using System.Text.Json;
 
 namespace Seedream.Api
 {
-    /// <summary>Reads the API's JSON: success bodies, error bodies and stream event data.</summary>
+    /// <summary>Reads the API's JSON pieces: data[] slots, usage, error bodies and stream event data. Whole success
+    /// bodies are read incrementally by <see cref="GenerationBodyReader"/>.</summary>
     public static class ResponseParser
     {
-        /// <summary>Reads a success body into <paramref name="result"/>, decoding b64_json to bytes.</summary>
-        public static void ReadGenerationBody(JsonElement root, GenerationResult result)
-        {
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                throw new FormatException("The answer is not a JSON object.");
-            }
-
-            result.Model = GetString(root, "model") ?? result.Model;
-            if (root.TryGetProperty("created", out JsonElement created) && created.TryGetInt64(out long seconds))
-            {
-                result.Created = DateTimeOffset.FromUnixTimeSeconds(seconds);
-            }
-
-            if (root.TryGetProperty("data", out JsonElement data) && data.ValueKind == JsonValueKind.Array)
-            {
-                int index = 0;
-                foreach (JsonElement item in data.EnumerateArray())
-                {
-                    GeneratedImage image = ReadImage(item, index++);
-                    image.Model = result.Model;
-                    image.Created = result.Created;
-                    result.Images.Add(image);
-                }
-            }
-
-            if (root.TryGetProperty("usage", out JsonElement usage))
-            {
-                result.Usage = ReadUsage(usage);
-            }
-        }
-
         /// <summary>One data[] slot, or the image fields of a partial_succeeded/partial_failed event.</summary>
         public static GeneratedImage ReadImage(JsonElement item, int index)
         {
