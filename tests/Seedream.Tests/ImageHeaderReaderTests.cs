@@ -388,6 +388,18 @@ public class ImageHeaderReaderTests
 
     [Theory]
     [MemberData(nameof(ValidSamples))]
+    public void ArrayOverload_ReadsLikeTheSpanOverload_AndLeavesTheArrayAlone(string mime, byte[] data)
+    {
+        byte[] original = data.ToArray();
+        Assert.True(ImageHeaderReader.TryRead(data.AsSpan(), out ImageHeader fromSpan, out _));
+        Assert.True(ImageHeaderReader.TryRead(data, out ImageHeader fromArray, out string? error), error);
+        Assert.Equal(fromSpan, fromArray);
+        Assert.Equal(mime, fromArray.MimeSubtype);
+        Assert.Equal(original, data);
+    }
+
+    [Theory]
+    [MemberData(nameof(ValidSamples))]
     public void EveryTruncation_ReturnsFalse(string mime, byte[] data)
     {
         // Find the shortest prefix that still reads; all shorter prefixes must fail cleanly.

@@ -134,16 +134,17 @@ namespace Seedream.Api
                         return result;
                     }
 
-                    ApiError error = await ReadErrorAsync(response, timeout.Token).ConfigureAwait(false);
                     int status = (int)response.StatusCode;
+                    TimeSpan delay = _options.RetryPolicy.GetDelay(attempt, response.Headers, DateTimeOffset.UtcNow);
+                    if (status == 429 && attempt < maxAttempts)
+                    {
+                        // Paused before the body is read, so the command's other requests stop sending at once.
+                        _backoff.PauseFor(delay);
+                    }
+
+                    ApiError error = await ReadErrorAsync(response, timeout.Token).ConfigureAwait(false);
                     if (attempt < maxAttempts && RetryPolicy.IsRetryable(status, error.Code, response.Headers))
                     {
-                        TimeSpan delay = _options.RetryPolicy.GetDelay(attempt, response.Headers, DateTimeOffset.UtcNow);
-                        if (status == 429)
-                        {
-                            _backoff.PauseFor(delay);
-                        }
-
                         observer.Retrying?.Invoke(new RetryNotice(attempt, maxAttempts, $"HTTP {status} {error.Code}", delay));
                         await Task.Delay(delay, timeout.Token).ConfigureAwait(false);
                         continue;

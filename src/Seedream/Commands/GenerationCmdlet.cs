@@ -168,7 +168,7 @@ namespace Seedream.Commands
 
                 string usage = answer.Usage is null ? "no usage reported" : $"billed {answer.Usage.GeneratedImages} image(s), {answer.Usage.TotalTokens:N0} tokens";
                 sink.WriteVerbose($"HTTP {answer.StatusCode}, request id {answer.RequestId ?? "(none)"}: {written.Count} image(s) in " +
-                                  $"{answer.Elapsed.TotalSeconds:0.00} s after {answer.Attempts} attempt(s); {usage}.");
+                                  $"{FormatElapsed(answer.Elapsed)} after {answer.Attempts} attempt(s); {usage}.");
             }, target);
         }
 
@@ -295,6 +295,9 @@ namespace Seedream.Commands
 
             return result;
         }
+
+        private static string FormatElapsed(TimeSpan elapsed) =>
+            elapsed < TimeSpan.FromSeconds(1) ? $"{elapsed.TotalMilliseconds:0} ms" : $"{elapsed.TotalSeconds:0.00} s";
 
         private static string Describe(string prompt) => prompt.Length <= 60 ? $"'{prompt}'" : $"'{prompt.Substring(0, 57)}...'";
 

@@ -72,6 +72,16 @@ namespace Seedream.Imaging
         }
 
         /// <summary>
+        /// Reads the header of an image held in an array, without copying it (a decoded result can be many
+        /// megabytes; the span overload must copy, since netstandard2.0 cannot wrap a span in a stream).
+        /// </summary>
+        public static bool TryRead(byte[] data, out ImageHeader header, out string? error)
+        {
+            using var stream = new MemoryStream(data ?? throw new ArgumentNullException(nameof(data)), writable: false);
+            return TryRead(stream, out header, out error);
+        }
+
+        /// <summary>
         /// Reads the header of the image starting at the stream's current position. Only the bytes needed
         /// are read; segments that must be passed over are skipped by seeking when the stream can seek.
         /// </summary>
