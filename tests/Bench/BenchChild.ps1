@@ -94,12 +94,12 @@ switch ($Scenario) {
         [pscustomobject]@{ ModuleMs = 1000 * $moduleSeconds / $Count; PlainMs = 1000 * $plainSeconds / $Count; Results = $results.Count } | ConvertTo-Json -Compress
     }
     'ModuleMemory' {
-        # A 4-image 4096x4096 b64_json answer received and saved by the module.
+        # A 4-image 4096x4096 b64_json answer received and saved by the module (streamed with -Stream).
         Import-Seedream
         $null = New-SeedreamImage -Prompt 'warm-up' -ResponseFormat Base64Json | Save-SeedreamResult -Path $OutputPath -NameTemplate 'warm-up'
         Remove-Item (Join-Path $OutputPath 'warm-up*')
         $measured = Measure-PeakMemory {
-            $files = @(New-SeedreamImage -Prompt 'four large scenes' -Model 4.5 -MaxImages 4 -Size 4096x4096 -ResponseFormat Base64Json |
+            $files = @(New-SeedreamImage -Prompt 'four large scenes' -Model 4.5 -MaxImages 4 -Size 4096x4096 -ResponseFormat Base64Json -Stream:$Stream |
                     Save-SeedreamResult -Path $OutputPath -PassThru)
             ($files | Measure-Object Length -Sum).Sum
         }

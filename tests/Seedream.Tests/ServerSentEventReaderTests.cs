@@ -137,4 +137,47 @@ public sealed class ServerSentEventReaderTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => read);
         Assert.False(reader.TimedOut);
     }
+
+    [Fact]
+    public async Task Events_KeepTheirDataAsUtf8_WithDoneMarkerCrLfAndMultiLineData()
+    {
+        List<ServerSentEvent> events = await ReadAll(
+            "event: a\r\ndata: {\"x\":\"é\"}\r\n\r\n" +
+            "data: line one\ndata:line two\n\n" +
+            ": keep-alive\n\n" +
+            "data: [DONE]\n\n");
+
+        Assert.Equal(3, events.Count);
+        Assert.Equal("a", events[0].Name);
+        Assert.Equal("{\"x\":\"é\"}", Encoding.UTF8.GetString(events[0].Utf8Data.ToArray()));
+        Assert.False(events[0].IsDone);
+        Assert.Null(events[1].Name);
+        Assert.Equal("line one\nline two", events[1].Data);
+        Assert.True(events[2].IsDone);
+    }
+
+    [Fact]
+    public async Task LargeEvent_ArrivingInSmallPieces_ParsesInPlaceAsJson()
+    {
+        byte[] image = new byte[3 * 1024 * 1024];
+        new Random(7).NextBytes(image);
+        string json = "{\"type\":\"image_generation.partial_succeeded\",\"image_index\":0,\"b64_json\":\"" + Convert.ToBase64String(image) + "\"}";
+        var stream = new FedStream();
+        byte[] wire = Encoding.UTF8.GetBytes("event: image_generation.partial_succeeded\ndata: " + json + "\n\n");
+        for (int offset = 0; offset < wire.Length; offset += 50_000)
+        {
+            stream.Feed(wire.AsSpan(offset, Math.Min(50_000, wire.Length - offset)).ToArray());
+        }
+
+        stream.End();
+        var reader = new ServerSentEventReader(stream, TimeSpan.FromSeconds(30));
+
+        ServerSentEvent? e = await reader.ReadAsync(CancellationToken.None);
+
+        Assert.NotNull(e);
+        Assert.Equal(json.Length, e!.Utf8Data.Length);
+        using var document = System.Text.Json.JsonDocument.Parse(e.Utf8Data);
+        Assert.Equal(image, document.RootElement.GetProperty("b64_json").GetBytesFromBase64());
+        Assert.Null(await reader.ReadAsync(CancellationToken.None));
+    }
 }

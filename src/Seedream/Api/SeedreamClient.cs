@@ -221,7 +221,7 @@ namespace Seedream.Api
         private async Task ReadStreamAsync(HttpResponseMessage response, GenerationResult result, GenerationObserver observer, CancellationToken cancellationToken)
         {
             using Stream content = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
-            var reader = new ServerSentEventReader(content, _options.StreamIdleTimeout);
+            using var reader = new ServerSentEventReader(content, _options.StreamIdleTimeout);
             bool completed = false;
             while (true)
             {
@@ -248,12 +248,13 @@ namespace Seedream.Api
                     break;
                 }
 
-                if (sse.Data == "[DONE]")
+                using ServerSentEvent current = sse; // its pooled buffer goes back once the event is handled
+                if (sse.IsDone)
                 {
                     break;
                 }
 
-                using JsonDocument document = JsonDocument.Parse(sse.Data);
+                using JsonDocument document = JsonDocument.Parse(sse.Utf8Data); // parsed in place: no string, no copy
                 JsonElement data = document.RootElement;
                 string? type = sse.Name ?? (data.TryGetProperty("type", out JsonElement t) ? t.GetString() : null);
                 if (data.TryGetProperty("model", out JsonElement model) && model.ValueKind == JsonValueKind.String)

@@ -6,24 +6,47 @@ using System.Threading.Tasks;
 
 namespace Seedream.Api
 {
-    /// <summary>One server-sent event: its name (absent for plain data lines) and its data lines joined by newlines.</summary>
-    public sealed class ServerSentEvent
+    /// <summary>
+    /// One server-sent event: its name (absent for plain data lines) and its data lines joined by newlines, kept as
+    /// the UTF-8 bytes that arrived, so a multi-megabyte b64_json event is parsed in place and never becomes a string.
+    /// </summary>
+    public sealed class ServerSentEvent : IDisposable
     {
-        public ServerSentEvent(string? name, string data)
+        private static readonly byte[] DoneMarker = Encoding.ASCII.GetBytes("[DONE]");
+        private readonly PooledBuffer? _owner;
+        private string? _data;
+
+        public ServerSentEvent(string? name, ReadOnlyMemory<byte> utf8Data)
         {
             Name = name;
-            Data = data;
+            Utf8Data = utf8Data;
+        }
+
+        internal ServerSentEvent(string? name, PooledBuffer owner, int start)
+            : this(name, owner.Slice(start))
+        {
+            _owner = owner;
         }
 
         public string? Name { get; }
-        public string Data { get; }
+
+        public ReadOnlyMemory<byte> Utf8Data { get; }
+
+        /// <summary>The data as text (decoded on first use; the client itself reads <see cref="Utf8Data"/>).</summary>
+        public string Data => _data ??= Encoding.UTF8.GetString(Utf8Data.ToArray());
+
+        /// <summary>The stream's closing "data: [DONE]".</summary>
+        public bool IsDone => Utf8Data.Span.SequenceEqual(DoneMarker);
+
+        /// <summary>Gives the event's buffer back to the pool; <see cref="Utf8Data"/> must not be used afterwards.</summary>
+        public void Dispose() => _owner?.Dispose();
     }
 
     /// <summary>
     /// Reads text/event-stream incrementally: each event is returned as soon as its blank line arrives.
     /// Each read may wait at most the idle time-out for bytes.
     /// </summary>
-    public sealed class ServerSentEventReader
+    public sealed class ServerSentEventReader : IDisposable
     {
         private readonly Stream _stream;
         private readonly TimeSpan _idleTimeout;
@@ -31,7 +54,7 @@ namespace Seedream.Api
         private int _start;
         private int _end;
         private bool _endOfStream;
-        private readonly MemoryStream _line = new MemoryStream();
+        private PooledBuffer _line = new PooledBuffer();
 
         public ServerSentEventReader(Stream stream, TimeSpan idleTimeout)
         {
@@ -46,71 +69,107 @@ namespace Seedream.Api
         public async Task<ServerSentEvent?> ReadAsync(CancellationToken cancellationToken)
         {
             string? name = null;
-            StringBuilder? data = null;
+            PooledBuffer? data = null;
+            int dataStart = 0;
             while (true)
             {
-                string? line = await ReadLineAsync(cancellationToken).ConfigureAwait(false);
-                if (line is null)
+                if (!await ReadLineAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    return data is null ? null : new ServerSentEvent(name, data.ToString());
+                    return data is null ? null : Create(name, data, dataStart);
                 }
 
-                if (line.Length == 0)
+                byte[] line = _line.Array;
+                int length = _line.Length;
+                if (length == 0)
                 {
                     if (data != null)
                     {
-                        return new ServerSentEvent(name, data.ToString());
+                        return Create(name, data, dataStart);
                     }
 
                     name = null;
                     continue;
                 }
 
-                if (line[0] == ':')
+                if (line[0] == (byte)':')
                 {
                     continue; // comment / keep-alive
                 }
 
-                int colon = line.IndexOf(':');
-                string field = colon < 0 ? line : line.Substring(0, colon);
-                string value = colon < 0 ? "" : line.Substring(colon + 1);
-                if (value.Length > 0 && value[0] == ' ')
+                int colon = Array.IndexOf(line, (byte)':', 0, length);
+                int fieldLength = colon < 0 ? length : colon;
+                int valueStart = colon < 0 ? length : colon + 1;
+                if (valueStart < length && line[valueStart] == (byte)' ')
                 {
-                    value = value.Substring(1);
+                    valueStart++;
                 }
 
-                if (field == "event")
+                if (IsField(line, fieldLength, "event"))
                 {
-                    name = value;
+                    name = Encoding.UTF8.GetString(line, valueStart, length - valueStart);
                 }
-                else if (field == "data")
+                else if (IsField(line, fieldLength, "data"))
                 {
-                    data = data is null ? new StringBuilder(value) : data.Append('\n').Append(value);
+                    if (data is null)
+                    {
+                        // The usual single data line: the event keeps the line's own buffer instead of a copy.
+                        data = _line;
+                        dataStart = valueStart;
+                        _line = new PooledBuffer();
+                    }
+                    else
+                    {
+                        data.Append((byte)'\n');
+                        data.Append(line, valueStart, length - valueStart);
+                    }
                 }
             }
         }
 
-        private async Task<string?> ReadLineAsync(CancellationToken cancellationToken)
+        private static ServerSentEvent Create(string? name, PooledBuffer data, int start) => new ServerSentEvent(name, data, start);
+
+        /// <summary>Gives the line buffer back to the pool.</summary>
+        public void Dispose() => _line.Dispose();
+
+        private static bool IsField(byte[] line, int length, string field)
         {
-            _line.SetLength(0);
+            if (length != field.Length)
+            {
+                return false;
+            }
+
+            for (int i = 0; i < length; i++)
+            {
+                if (line[i] != (byte)field[i])
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>Reads the next line into <c>_line</c> without its line break; false at the end of the stream.</summary>
+        private async Task<bool> ReadLineAsync(CancellationToken cancellationToken)
+        {
+            _line.Clear();
             while (true)
             {
-                for (int i = _start; i < _end; i++)
+                int newline = _start < _end ? Array.IndexOf(_buffer, (byte)'\n', _start, _end - _start) : -1;
+                if (newline >= 0)
                 {
-                    if (_buffer[i] == (byte)'\n')
-                    {
-                        int length = i - _start;
-                        _line.Write(_buffer, _start, length);
-                        _start = i + 1;
-                        return Decode();
-                    }
+                    _line.Append(_buffer, _start, newline - _start);
+                    _start = newline + 1;
+                    TrimCarriageReturn();
+                    return true;
                 }
 
-                _line.Write(_buffer, _start, _end - _start);
+                _line.Append(_buffer, _start, _end - _start);
                 _start = _end = 0;
                 if (_endOfStream)
                 {
-                    return _line.Length == 0 ? null : Decode();
+                    TrimCarriageReturn();
+                    return _line.Length > 0;
                 }
 
                 int read = await ReadWithIdleTimeoutAsync(cancellationToken).ConfigureAwait(false);
@@ -122,6 +181,14 @@ namespace Seedream.Api
                 {
                     _end = read;
                 }
+            }
+        }
+
+        private void TrimCarriageReturn()
+        {
+            if (_line.Length > 0 && _line.Array[_line.Length - 1] == (byte)'\r')
+            {
+                _line.Shorten(1);
             }
         }
 
@@ -143,18 +210,6 @@ namespace Seedream.Api
                     throw new TimeoutException($"The stream sent nothing for {_idleTimeout.TotalSeconds:0.#} s.");
                 }
             }
-        }
-
-        private string Decode()
-        {
-            byte[] bytes = _line.GetBuffer();
-            int length = (int)_line.Length;
-            if (length > 0 && bytes[length - 1] == (byte)'\r')
-            {
-                length--;
-            }
-
-            return Encoding.UTF8.GetString(bytes, 0, length);
         }
     }
 }
