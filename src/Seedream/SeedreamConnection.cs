@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Management.Automation.Runspaces;
 using System.Net;
 using System.Runtime.CompilerServices;
@@ -37,6 +38,19 @@ namespace Seedream
 
         internal SeedreamProvider ProviderInfo { get; }
         internal SecureString? ApiKey { get; }
+
+        /// <summary>The key as it goes into the Authorization header: surrounding white space (a newline from a file) removed.</summary>
+        internal string ApiKeyText => ApiKey is null ? "" : new NetworkCredential("", ApiKey).Password.Trim();
+
+        /// <summary>Whether the key can go into an HTTP header at all: printable ASCII, no spaces.</summary>
+        internal bool ApiKeyIsWellFormed
+        {
+            get
+            {
+                string key = ApiKeyText;
+                return key.Length > 0 && key.All(c => c > ' ' && c < (char)127);
+            }
+        }
 
         public override string ToString() => $"{Provider} {BaseUri} (key: {ApiKeySource})";
 

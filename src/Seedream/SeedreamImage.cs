@@ -32,7 +32,10 @@ namespace Seedream
         /// <summary>jpeg or png.</summary>
         public string OutputFormat { get; set; } = "jpeg";
 
-        /// <summary>The answer's usage (filled in when the answer completes, also for streamed images).</summary>
+        /// <summary>
+        /// The answer's usage. Null for streamed images: a stream reports usage only after its last image, when the
+        /// images have already gone down the pipeline (-Verbose shows it).
+        /// </summary>
         public GenerationUsage? Usage { get; set; }
 
         public string? RequestId { get; set; }

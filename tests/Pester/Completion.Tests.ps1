@@ -70,6 +70,12 @@ Describe 'Tab completion' {
             $offered | Should -Contain '2048x2048'
         }
 
+        It 'reads -Model from an abbreviated parameter name (-Mod 4.0)' {
+            $offered = Get-Completion 'New-SeedreamImage -Mod 4.0 -Size '
+            $offered | Should -Contain '1K'
+            $offered | Should -Not -Contain '3K'
+        }
+
         It 'uses the -Model typed after -Size too, and -Model:value' {
             (Get-Completion 'New-SeedreamImage -Model:4.0 -Size ') | Should -Contain '1K'
             $line = 'New-SeedreamImage -Size  -Model 4.0'

@@ -168,6 +168,17 @@ Describe 'Foundation' {
             $third.FullName | Should -Be $first.FullName
         }
 
+        It 'saves results that lost their type on the way (Export-Clixml / Import-Clixml, as through a job or remoting)' {
+            $xml = Join-Path $TestDrive 'results.xml'
+            @(New-SeedreamImage -Prompt 'by url'; New-SeedreamImage -Prompt 'inline' -ResponseFormat Base64Json) | Export-Clixml $xml
+            $restored = Import-Clixml $xml
+            $restored[0].PSObject.TypeNames[0] | Should -Be 'Deserialized.Seedream.SeedreamImage'
+            $files = $restored | Save-SeedreamResult -Path (Join-Path $TestDrive 'restored') -PassThru
+            $files | Should -HaveCount 2
+            foreach ($file in $files) { [IO.File]::ReadAllBytes($file.FullName)[0..2] | Should -Be @(0xFF, 0xD8, 0xFF) }
+            @(Get-FakeRequest $Fake -Target download) | Should -HaveCount 1
+        }
+
         It 'never sends the API key to the image host' {
             $null = New-SeedreamImage -Prompt 'x' | Save-SeedreamResult -Path $shots -Force
             $download = Get-FakeRequest $Fake -Target download

@@ -106,6 +106,16 @@ Describe 'Reliability' {
             $caught | Should -Be 'api'
         }
 
+        It 'stops a batch at a quota error (<Code>) rather than sending every prompt' -TestCases @(
+            @{ Code = 'QuotaExceeded' }
+            @{ Code = 'SetLimitExceeded' }
+        ) {
+            param($Code)
+            Add-FakeFault $Fake @{ status = 429; code = $Code; times = 5 }
+            { 'a', 'b', 'c' | New-SeedreamImage -ErrorAction SilentlyContinue } | Should -Throw -ErrorId 'Seedream.QuotaExceeded*'
+            @(Get-FakeRequest $Fake -Target generate) | Should -HaveCount 1
+        }
+
         It 'stops a batch at 401 rather than sending every prompt with a bad key' {
             Add-FakeFault $Fake @{ status = 401; times = 5 }
             { 'a', 'b', 'c' | New-SeedreamImage -ErrorAction SilentlyContinue } | Should -Throw -ErrorId 'Seedream.Authentication*'

@@ -182,10 +182,61 @@ Describe 'Security' {
             $file.Name | Should -Not -Match '\.\.|[\\/]'
         }
 
+        It 'a name that Windows reserves for a device gets a prefix: <Prompt>' -TestCases @(
+            @{ Prompt = 'con'; Name = '_con.png' }
+            @{ Prompt = 'NUL'; Name = '_NUL.png' }
+            @{ Prompt = 'com1.final'; Name = '_com1.final.png' }
+            @{ Prompt = 'console'; Name = 'console.png' }
+        ) {
+            param($Prompt, $Name)
+            $folder = Join-Path $TestDrive ('devices-' + [guid]::NewGuid().ToString('N'))
+            $file = New-SeedreamImage -Prompt $Prompt -Model 5.0-lite -OutputFormat Png -ResponseFormat Base64Json |
+                Save-SeedreamResult -Path $folder -NameTemplate '{prompt}' -PassThru
+            $file.Name | Should -BeExactly $Name
+        }
+
         It 'a template with separators is sanitized as well' {
             $folder = Join-Path $TestDrive 'template'
             $file = New-SeedreamImage -Prompt 'x' -ResponseFormat Base64Json | Save-SeedreamResult -Path $folder -NameTemplate '../{index}/../../x' -PassThru
             $file.DirectoryName | Should -Be (Resolve-Path $folder).Path
+        }
+    }
+
+    Describe 'Malformed keys' {
+        It 'trims white space read along with the key (a newline from a file)' {
+            $null = New-SeedreamImage -Prompt 'x' -ApiKey ($Fake.ApiKey + "`r`n")
+            (Get-FakeRequest $Fake -Target generate)[0].authorization | Should -Be 'ok'
+        }
+
+        It 'refuses a key that cannot go in an HTTP header, before any request and without showing it: <Case>' -TestCases @(
+            @{ Case = 'a non-ASCII character'; Key = 'sk-bad' + [char]0x00E9 + 'key-123' }
+            @{ Case = 'an inner space'; Key = 'sk-bad key-123' }
+        ) {
+            param($Case, $Key)
+            $refusal = Get-Refusal { New-SeedreamImage -Prompt 'x' -ApiKey $Key }
+            $refusal.FullyQualifiedErrorId | Should -BeLike 'Seedream.InvalidParameter*'
+            $refusal.Exception.Message | Should -BeLike 'Parameter -ApiKey:*from Parameter*'
+            $refusal.Exception.Message | Should -Not -Match 'sk-bad'
+            @(Get-FakeRequest $Fake) | Should -HaveCount 0
+        }
+    }
+
+    Describe 'Error targets' {
+        It 'name a refused data URI by its start and length, never the whole payload' {
+            $payload = [Convert]::ToBase64String([byte[]]::new(30000))
+            $refusal = Get-Refusal { Edit-SeedreamImage -Prompt 'x' -Image "data:image/png;base64,$payload" }
+            $refusal.FullyQualifiedErrorId | Should -BeLike 'Seedream.InvalidImage*'
+            "$($refusal.TargetObject)".Length | Should -BeLessThan 200
+            "$($refusal.TargetObject)" | Should -Match 'data:image/png;base64,'
+        }
+
+        It 'name fused references by their descriptions, never their payloads' {
+            Add-FakeFault $Fake @{ status = 400; code = 'InvalidParameter' }
+            $png = New-TestImageFile -Path (Join-Path $TestDrive 'fuse.png') -PadBytes 20000
+            $failure = $null
+            $null = $png.FullName, 'https://img.example/b.png' | Edit-SeedreamImage -Prompt 'x' -Fuse -ErrorVariable failure -ErrorAction SilentlyContinue
+            $failure | Should -HaveCount 1
+            $failure[0].TargetObject | Should -Be @('fuse.png', 'https://img.example/b.png')
         }
     }
 

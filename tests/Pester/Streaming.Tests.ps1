@@ -21,13 +21,17 @@ Describe 'Streaming' {
     BeforeEach { Reset-FakeSeedreamApi $Fake }
 
     Describe '-Stream' {
-        It 'sends stream: true and returns one object per image event, in index order, with usage' {
-            $images = New-SeedreamImage -Prompt 'three scenes' -MaxImages 3 -Stream
+        It 'sends stream: true and returns one object per image event, in index order; usage goes to -Verbose' {
+            $images = New-SeedreamImage -Prompt 'three scenes' -MaxImages 3 -Stream -Verbose 4>&1
+            $verbose = @($images | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n"
+            $images = @($images | Where-Object { $_ -is [Seedream.SeedreamImage] })
             (Get-OnlyGenerate)[0].body.stream | Should -BeTrue
             $images | Should -HaveCount 3
             $images.Index | Should -Be @(0, 1, 2)
-            $images[0].Usage.GeneratedImages | Should -Be 3
-            $images[0].RequestId | Should -Match '^req-'
+            $images.RequestId | Should -Match '^req-'
+            # Streamed objects leave before the completed event: they carry no usage, and are never changed afterwards.
+            $images | Where-Object Usage | Should -BeNullOrEmpty
+            $verbose | Should -Match 'billed 3 image\(s\)'
         }
 
         It 'writes the first image to the pipeline before the API sends its last event' {

@@ -83,6 +83,10 @@ Describe 'Validation before any request' {
             @{ Rule = 'a data URI without base64'; Parameter = '-Image'; Says = 'data URI must look like'; Command = { Edit-SeedreamImage -Prompt p -Image 'data:image/png,abc' } }
             @{ Rule = 'a data URI with no payload'; Parameter = '-Image'; Says = 'data URI must look like'; Command = { Edit-SeedreamImage -Prompt p -Image 'data:image/png;base64,' } }
             @{ Rule = 'a data URI whose payload is not base64'; Parameter = '-Image'; Says = 'not valid base64'; Command = { Edit-SeedreamImage -Prompt p -Image 'data:image/png;base64,not*base64!' } }
+            @{ Rule = 'a data URI whose bytes are not an image'; Parameter = '-Image'; Says = 'data URI data:image/png \(400 base64 chars\) cannot be used as an image: not a supported image format'; Command = { Edit-SeedreamImage -Prompt p -Image ('data:image/png;base64,' + [Convert]::ToBase64String([byte[]]::new(300))) } }
+            @{ Rule = 'a data URI that says png but holds a gif'; Parameter = '-Image'; Says = 'says image/png but holds a gif image'; Command = { Edit-SeedreamImage -Prompt p -Image ('data:image/png;base64,' + [Convert]::ToBase64String([IO.File]::ReadAllBytes((New-TestGifFile -Path (Join-Path $Folder 'real.gif') -Width 64 -Height 64).FullName))) } }
+            @{ Rule = 'a data URI over 10 MB'; Parameter = '-Image'; Says = 'is 10,485,\d{3} bytes; a reference image may be at most 10,485,760 bytes'; Command = { Edit-SeedreamImage -Prompt p -Image ('data:image/png;base64,' + [Convert]::ToBase64String([IO.File]::ReadAllBytes((New-TestImageFile -Path (Join-Path $Folder 'big-uri.png') -PadBytes 10485760).FullName))) } }
+            @{ Rule = 'a data URI of an image 14 px wide'; Parameter = '-Image'; Says = 'is 14x64; width and height must each be over 14'; Command = { Edit-SeedreamImage -Prompt p -Image ('data:image/png;base64,' + [Convert]::ToBase64String([IO.File]::ReadAllBytes((Join-Path $Folder 'narrow14.png')))) } }
             @{ Rule = 'a missing file'; Parameter = '-Image'; Says = "'no-such-file.png' is not an http\(s\) URL, a data URI or an existing file"; Command = { Edit-SeedreamImage -Prompt p -Image 'no-such-file.png' } }
             @{ Rule = 'a folder'; Parameter = '-Image'; Says = "'sub-folder' is a folder, not an image file"; Command = { Edit-SeedreamImage -Prompt p -Image 'sub-folder' } }
             @{ Rule = 'a FileInfo whose file is gone'; Parameter = '-Image'; Says = "the image file 'gone.png' does not exist"; Command = { $GoneFile | Edit-SeedreamImage -Prompt p } }
@@ -164,7 +168,7 @@ Describe 'Validation before any request' {
             @{ Edge = 'Standard prompt optimisation on 4.5'; Count = 1; Command = { New-SeedreamImage -Prompt p -Model 4.5 -OptimizePromptMode Standard } }
             @{ Edge = '-Stream on 4.5'; Count = 1; Command = { New-SeedreamImage -Prompt p -Model 4.5 -Stream } }
             @{ Edge = 'the 5.0-lite alias id'; Count = 1; Command = { New-SeedreamImage -Prompt p -Model seedream-5-0-lite-260128 -OutputFormat Png } }
-            @{ Edge = 'a data URI reference'; Count = 1; Command = { Edit-SeedreamImage -Prompt p -Image 'data:image/png;base64,iVBORw0KGgo=' } }
+            @{ Edge = 'a data URI reference'; Count = 1; Command = { Edit-SeedreamImage -Prompt p -Image ('data:image/png;base64,' + [Convert]::ToBase64String([IO.File]::ReadAllBytes((Join-Path $Folder 'ok.png')))) } }
             @{ Edge = 'a file 15x15 px'; Count = 1; Command = { Edit-SeedreamImage -Prompt p -Image 'side15.png' } }
             @{ Edge = 'a file with aspect exactly 16'; Count = 1; Command = { Edit-SeedreamImage -Prompt p -Image 'wide16.png' } }
             @{ Edge = 'a file with aspect exactly 1/16'; Count = 1; Command = { Edit-SeedreamImage -Prompt p -Image 'tall16.png' } }

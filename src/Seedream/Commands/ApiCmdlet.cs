@@ -45,7 +45,7 @@ namespace Seedream.Commands
         protected ClientOptions CreateClientOptions() => new ClientOptions
         {
             BaseUri = Connection.BaseUri,
-            ApiKey = Connection.ApiKey is SecureString key ? new NetworkCredential("", key).Password : "",
+            ApiKey = Connection.ApiKeyText,
             RetryPolicy = RetryPolicy,
             Timeout = TimeSpan.FromSeconds(TimeoutSec),
         };

@@ -84,8 +84,9 @@ namespace Seedream.Commands
             ReadOnlyCollection<CommandElementAst> elements = _command.CommandElements;
             for (int i = 0; i < elements.Count; i++)
             {
-                if (elements[i] is CommandParameterAst parameter &&
-                    string.Equals(parameter.ParameterName, parameterName, StringComparison.OrdinalIgnoreCase))
+                // PowerShell takes any unambiguous start of a parameter's name (-Mod for -Model).
+                if (elements[i] is CommandParameterAst parameter && parameter.ParameterName.Length > 0 &&
+                    parameterName.StartsWith(parameter.ParameterName, StringComparison.OrdinalIgnoreCase))
                 {
                     Ast? argument = parameter.Argument ??
                                     (i + 1 < elements.Count && !(elements[i + 1] is CommandParameterAst) ? elements[i + 1] : null);

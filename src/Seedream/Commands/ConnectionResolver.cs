@@ -41,6 +41,14 @@ namespace Seedream.Commands
             }
 
             CheckBaseUri(cmdlet, connection.BaseUri);
+            if (connection.HasApiKey && !connection.ApiKeyIsWellFormed)
+            {
+                // The message names where the key came from, never the key or the offending character.
+                cmdlet.ThrowTerminatingError(SeedreamErrors.InvalidParameterRecord("ApiKey",
+                    $"the API key (from {connection.ApiKeySource}) is empty or holds a character that cannot be sent in an HTTP header; " +
+                    "a key is printable ASCII without spaces. Check for a character pasted or read along with it.", null));
+            }
+
             if (requireKey && !connection.HasApiKey)
             {
                 cmdlet.ThrowTerminatingError(new ErrorRecord(

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Collections.ObjectModel;
 using System.IO;
+using System.Linq;
 using System.Management.Automation;
 using Seedream.Imaging;
 
@@ -44,7 +45,7 @@ namespace Seedream.Commands
                 return;
             }
 
-            Submit(Prompt, images, Image.Length == 1 ? Image[0] : Image);
+            Submit(Prompt, images, Image.Length == 1 ? TargetOf(Image[0]) : Image.Select(TargetOf).ToArray());
         }
 
         protected override void EndProcessing()
@@ -53,10 +54,10 @@ namespace Seedream.Commands
             {
                 if (_gathered.Count == 0)
                 {
-                    ThrowTerminatingError(SeedreamErrors.InvalidParameterRecord(nameof(Image), "-Fuse received no images to combine.", null));
+                    StopWithError(SeedreamErrors.InvalidParameterRecord(nameof(Image), "-Fuse received no images to combine.", null));
                 }
 
-                Submit(Prompt, _gathered, _gathered.ToArray());
+                Submit(Prompt, _gathered, _gathered.Select(image => image.Description).ToArray());
             }
 
             base.EndProcessing();
@@ -78,8 +79,6 @@ namespace Seedream.Commands
                         return new[] { FromText(uri.OriginalString) };
                     case string text:
                         return FromTextOrPaths(text);
-                    case PSObject other when other.Properties["Url"]?.Value is string url:
-                        return new[] { FromText(url) };
                     default:
                         if (item is PSObject withUrl && withUrl.Properties["Url"]?.Value is string propertyUrl)
                         {
@@ -91,10 +90,10 @@ namespace Seedream.Commands
             }
             catch (Exception ex) when (ex is InvalidDataException || ex is FileNotFoundException || ex is ItemNotFoundException || ex is IOException || ex is UnauthorizedAccessException)
             {
-                ThrowTerminatingError(new ErrorRecord(
+                StopWithError(new ErrorRecord(
                     new Api.SeedreamValidationException(nameof(Image), $"Parameter -Image: {ex.Message}"),
-                    SeedreamErrors.InvalidImage, ErrorCategory.InvalidArgument, item));
-                throw; // not reached
+                    SeedreamErrors.InvalidImage, ErrorCategory.InvalidArgument, TargetOf(item)));
+                throw; // not reached: StopWithError throws
             }
         }
 
@@ -107,15 +106,17 @@ namespace Seedream.Commands
 
             if (result.ImageBytes != null)
             {
-                if (!ImageHeaderReader.TryRead(result.ImageBytes, out ImageHeader header, out string? error))
-                {
-                    throw new InvalidDataException($"the result's inline image cannot be used: {error}.");
-                }
-
-                return ReferenceImage.FromDataUri($"data:image/{header.MimeSubtype};base64,{Convert.ToBase64String(result.ImageBytes)}");
+                return ReferenceImage.FromBytes(result.ImageBytes, $"the inline image {result.Index} of '{result.Prompt}'");
             }
 
             throw new InvalidDataException($"the result's URL expired at {result.ExpiresAt:u} (hosted images live 24 hours) and it holds no inline image; generate it again.");
+        }
+
+        /// <summary>What an error names as its target: the input itself, but a data URI only by its start and length.</summary>
+        private static object? TargetOf(object? item)
+        {
+            object? value = item is PSObject wrapped ? wrapped.BaseObject : item;
+            return value is string text && ReferenceImage.IsDataUri(text) ? Api.RequestBodyWriter.Shorten(text) : value;
         }
 
         private static ReferenceImage FromText(string text)

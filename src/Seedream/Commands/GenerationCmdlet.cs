@@ -118,7 +118,7 @@ namespace Seedream.Commands
             if (violations.Count > 0)
             {
                 RuleViolation first = violations[0];
-                ThrowTerminatingError(SeedreamErrors.InvalidParameterRecord(ParameterNameOf(first.Field), first.Message, target));
+                StopWithError(SeedreamErrors.InvalidParameterRecord(ParameterNameOf(first.Field), first.Message, target));
             }
 
             if (!ShouldProcess(Describe(prompt), DescribeAction(request, model, images.Count)))
@@ -137,6 +137,22 @@ namespace Seedream.Commands
             StartWork(async (sink, cancellationToken) =>
             {
                 var written = new List<SeedreamImage>();
+
+                // Unstreamed, every slot arrives at once with the usage: the writes wait for it, so each object leaves
+                // complete. Streamed, each image is written the moment it arrives and the usage comes last (-Verbose).
+                List<Action>? deferred = request.Stream ? null : new List<Action>();
+                void Emit(Action write)
+                {
+                    if (deferred is null)
+                    {
+                        write();
+                    }
+                    else
+                    {
+                        deferred.Add(write);
+                    }
+                }
+
                 sink.WriteVerbose($"POST {client.GenerationsUri} model={request.Model} mode={request.Mode} references={images.Count} " +
                                   $"max images={request.MaxOutputImages} stream={request.Stream.ToString().ToLowerInvariant()}.");
                 var observer = new GenerationObserver
@@ -148,22 +164,27 @@ namespace Seedream.Commands
                         Interlocked.Increment(ref _imagesArrived);
                         if (image.Error != null)
                         {
-                            sink.WriteError(SeedreamErrors.ImageFailure(image.Error, image.Index, prompt, image.RequestId));
+                            ErrorRecord failure = SeedreamErrors.ImageFailure(image.Error, image.Index, prompt, image.RequestId);
+                            Emit(() => sink.WriteError(failure));
                             return;
                         }
 
                         SeedreamImage result = ToResult(image, request, prompt, images.Count, requestedSize);
                         result.RequestId = image.RequestId;
                         written.Add(result);
-                        sink.WriteObject(result);
+                        Emit(() => sink.WriteObject(result));
                     },
                 };
 
                 GenerationResult answer = await client.GenerateAsync(request, observer, cancellationToken).ConfigureAwait(false);
-                foreach (SeedreamImage image in written)
+                if (deferred != null)
                 {
-                    image.Usage = answer.Usage;
-                    image.RequestId = answer.RequestId;
+                    foreach (SeedreamImage image in written)
+                    {
+                        image.Usage = answer.Usage;
+                    }
+
+                    deferred.ForEach(write => write());
                 }
 
                 string usage = answer.Usage is null ? "no usage reported" : $"billed {answer.Usage.GeneratedImages} image(s), {answer.Usage.TotalTokens:N0} tokens";

@@ -1,6 +1,7 @@
 using System;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Management.Automation;
 using System.Security.Cryptography;
 using System.Text;
@@ -23,12 +24,13 @@ namespace Seedream.Commands
         public const string DefaultNameTemplate = "seedream-{created}-{id}-{index}";
         private const int ProgressActivityId = 0x5EEE;
         private long _bytesDone;
-        private long? _bytesTotal;
+        private long _bytesTotal = -1; // -1: the current download did not say its length
         private bool _progressShown;
         private int _filesQueued;
         private string _folder = "";
 
         [Parameter(Mandatory = true, ValueFromPipeline = true)]
+        [SeedreamImageTransformation]
         public SeedreamImage[] InputObject { get; set; } = Array.Empty<SeedreamImage>();
 
         /// <summary>The folder to write into; created when missing. The current location by default.</summary>
@@ -184,14 +186,14 @@ namespace Seedream.Commands
         private void ReportBytes(long done, long? total)
         {
             Interlocked.Exchange(ref _bytesDone, done);
-            _bytesTotal = total;
+            Interlocked.Exchange(ref _bytesTotal, total ?? -1);
         }
 
         protected override void OnProgressTick()
         {
             long done = Interlocked.Read(ref _bytesDone);
-            long? total = _bytesTotal;
-            string bytes = total is long t ? $"{done:N0} of {t:N0} bytes" : $"{done:N0} bytes";
+            long total = Interlocked.Read(ref _bytesTotal);
+            string bytes = total >= 0 ? $"{done:N0} of {total:N0} bytes" : $"{done:N0} bytes";
             int files = Math.Max(_filesQueued, StartedItems);
             WriteProgress(new ProgressRecord(ProgressActivityId, "Seedream: saving images", $"{CompletedItems} of {files} file(s) saved; current download {bytes}")
             {
@@ -264,8 +266,18 @@ namespace Seedream.Commands
                 result = result.Replace("..", "_");
             }
 
-            return result.Length > 150 ? result.Substring(0, 150) : result;
+            result = result.Length > 150 ? result.Substring(0, 150) : result;
+
+            // Windows reserves device names (CON, NUL, COM1...) with any extension: a file can never be called that.
+            string stem = result.Split('.')[0];
+            return ReservedDeviceNames.Contains(stem, StringComparer.OrdinalIgnoreCase) ? "_" + result : result;
         }
+
+        private static readonly string[] ReservedDeviceNames =
+            new[] { "CON", "PRN", "AUX", "NUL" }
+                .Concat(Enumerable.Range(1, 9).Select(n => "COM" + n))
+                .Concat(Enumerable.Range(1, 9).Select(n => "LPT" + n))
+                .ToArray();
 
         /// <summary>Six hex characters that tell apart images created in the same second.</summary>
         private static string ShortId(SeedreamImage image)

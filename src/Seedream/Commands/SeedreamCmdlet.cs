@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -10,8 +11,10 @@ namespace Seedream.Commands
     /// <summary>
     /// Base of every Seedream cmdlet. Work runs as tasks that honour one cancellation token (StopProcessing trips it);
     /// what they produce is queued and written by the pipeline thread only. Objects and errors come out in input
-    /// order, one work item after another, while up to <see cref="ThrottleLimitValue"/> items run at once;
-    /// verbose, debug and warning lines are written as soon as they are said.
+    /// order, one work item after another, while up to <see cref="ThrottleLimitValue"/> items run at once (and at
+    /// most twice that many wait with finished output); verbose, debug and warning lines are written as soon as
+    /// they are said. A terminating error first lets the work already started finish and writes its output, since
+    /// those requests are already sent and may be billed.
     /// </summary>
     public abstract class SeedreamCmdlet : PSCmdlet, IDisposable
     {
@@ -24,6 +27,7 @@ namespace Seedream.Commands
         private readonly SemaphoreSlim _signal = new SemaphoreSlim(0);
         private int _running;
         private bool _disposed;
+        private ErrorRecord? _stopError;
 
         protected CancellationToken StopToken => _stop.Token;
 
@@ -56,24 +60,33 @@ namespace Seedream.Commands
         {
         }
 
+        /// <summary>Stops the command with <paramref name="record"/> once the work already started has finished and been written.</summary>
+        protected void StopWithError(ErrorRecord record)
+        {
+            _stopError ??= record;
+            Drain(untilRunningBelow: null);
+            ThrowTerminatingError(_stopError);
+        }
+
         /// <summary>Starts a work item; returns once fewer than the throttle limit are running.</summary>
         protected void StartWork(Func<WorkSink, CancellationToken, Task> work, object? target)
         {
             var item = new WorkItem(this, target);
             Interlocked.Increment(ref _running);
             StartedItems++;
-            item.Task = Task.Run(async () =>
-            {
-                try
-                {
-                    await work(item.Sink, _stop.Token).ConfigureAwait(false);
-                }
-                finally
+            item.Task = Task.Run(() => work(item.Sink, _stop.Token));
+
+            // Counted down only once the task is complete, so the pump never sees free capacity before it can see
+            // how the item ended (a batch-stopping failure must stop the next start).
+            item.Task.ContinueWith(
+                _ =>
                 {
                     Interlocked.Decrement(ref _running);
                     _signal.Release();
-                }
-            });
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
             _pending.Enqueue(item);
             Drain(untilRunningBelow: Math.Max(1, ThrottleLimitValue));
         }
@@ -108,7 +121,22 @@ namespace Seedream.Commands
                     throw new PipelineStoppedException();
                 }
 
-                bool done = untilRunningBelow is int limit ? RunningItems < limit : _pending.Count == 0;
+                if (_stopError != null && _pending.Count == 0)
+                {
+                    ThrowTerminatingError(_stopError);
+                }
+
+                // The running count is taken before the head is looked at: if the head finishes in between, it is
+                // still counted as running, so the loop waits and writes it (and learns how it ended) before deciding.
+                int running = _pending.Count(item => !item.Task!.IsCompleted);
+                if (_pending.Count > 0 && _pending.Peek().Task!.IsCompleted)
+                {
+                    continue;
+                }
+
+                bool done = untilRunningBelow is int limit && _stopError is null
+                    ? running < limit && _pending.Count < limit * 2
+                    : _pending.Count == 0;
                 if (done)
                 {
                     WriteMessages();
@@ -159,9 +187,11 @@ namespace Seedream.Commands
             }
 
             ErrorRecord record = SeedreamErrors.FromException(exception, target);
-            if (SeedreamErrors.StopsTheBatch(exception))
+            if (SeedreamErrors.StopsTheBatch(exception) && _stopError is null)
             {
-                ThrowTerminatingError(record);
+                // Every further item would fail the same way: stop, once the work already sent is written.
+                _stopError = record;
+                return;
             }
 
             WriteError(record);
@@ -175,14 +205,17 @@ namespace Seedream.Commands
             }
         }
 
+        /// <summary>
+        /// Cancels work still running (after a terminating error or a stop) and gives it a moment to clean up. The token
+        /// source and semaphore are not disposed: running tasks may still touch them, and neither holds unmanaged state.
+        /// </summary>
         public void Dispose()
         {
             if (!_disposed)
             {
                 _disposed = true;
                 _stop.Cancel();
-                _stop.Dispose();
-                _signal.Dispose();
+                WaitForCleanup();
             }
 
             GC.SuppressFinalize(this);

@@ -104,9 +104,10 @@ namespace Seedream.Commands
             return id == "Seedream.ApiError" ? ErrorCategory.InvalidResult : category;
         }
 
-        /// <summary>Failures that every further item would hit too (wrong key, no access, unknown model): stop the batch.</summary>
+        /// <summary>Failures that every further item would hit too (wrong key, no access, unknown model, quota gone): stop the batch.</summary>
         public static bool StopsTheBatch(Exception exception) =>
-            exception is SeedreamApiException { StatusCode: 401 or 403 or 404 };
+            exception is SeedreamApiException { StatusCode: 401 or 403 or 404 } ||
+            exception is SeedreamApiException { ErrorCode: "QuotaExceeded" or "SetLimitExceeded" or "AccountOverdueError" };
 
         private static (string, ErrorCategory) Classify(int status, string? code)
         {

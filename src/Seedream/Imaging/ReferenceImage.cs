@@ -14,8 +14,8 @@ namespace Seedream.Imaging
             Description = description;
         }
 
-        /// <summary>What goes into the request's image array.</summary>
-        public string WireValue { get; }
+        /// <summary>What goes into the request's image array (may be megabytes of base64: never put it in a message or an error target).</summary>
+        internal string WireValue { get; }
 
         /// <summary>Short text for messages: the URL without its query, or the file path; never a payload.</summary>
         public string Description { get; }
@@ -52,7 +52,23 @@ namespace Seedream.Imaging
                 throw new InvalidDataException($"the payload of the data URI '{RequestShorten(dataUri)}' is not valid base64.");
             }
 
-            return new ReferenceImage(dataUri, $"data:image/{format} ({dataUri.Length - comma - 1:N0} base64 chars)");
+            string description = $"data:image/{format} ({dataUri.Length - comma - 1:N0} base64 chars)";
+            ImageHeader header = CheckImage(Convert.FromBase64String(dataUri.Substring(comma + 1)), $"the data URI {description}");
+            if (header.MimeSubtype != format)
+            {
+                throw new InvalidDataException($"the data URI {description} says image/{format} but holds a {header.MimeSubtype} image.");
+            }
+
+            return new ReferenceImage(dataUri, description);
+        }
+
+        /// <summary>An image held in memory (a Base64Json result), checked like a file and sent as a data URI.</summary>
+        public static ReferenceImage FromBytes(byte[] bytes, string description) => Encode(bytes, description, description);
+
+        private static ReferenceImage Encode(byte[] bytes, string what, string description)
+        {
+            ImageHeader header = CheckImage(bytes, what);
+            return new ReferenceImage($"data:image/{header.MimeSubtype};base64,{Convert.ToBase64String(bytes)}", description);
         }
 
         /// <summary>
@@ -72,19 +88,32 @@ namespace Seedream.Imaging
 
             if (file.Length > ModelCatalog.MaxReferenceImageBytes)
             {
-                throw new InvalidDataException(
-                    $"the image file '{name}' is {file.Length:N0} bytes; a reference image may be at most {ModelCatalog.MaxReferenceImageBytes:N0} bytes (10 MB).");
+                // Checked before reading, so a huge file is never loaded.
+                throw new InvalidDataException(TooLarge($"the image file '{name}'", file.Length));
             }
 
-            byte[] bytes = File.ReadAllBytes(file.FullName);
+            return Encode(File.ReadAllBytes(file.FullName), $"the image file '{name}'", name);
+        }
+
+        /// <summary>The per-image rules of the API for bytes about to be sent: size, a known format by magic bytes, dimensions.</summary>
+        private static ImageHeader CheckImage(byte[] bytes, string what)
+        {
+            if (bytes.Length > ModelCatalog.MaxReferenceImageBytes)
+            {
+                throw new InvalidDataException(TooLarge(what, bytes.Length));
+            }
+
             if (!ImageHeaderReader.TryRead(bytes, out ImageHeader header, out string? error))
             {
-                throw new InvalidDataException($"the file '{name}' cannot be used as an image: {error}.");
+                throw new InvalidDataException($"{what} cannot be used as an image: {error}.");
             }
 
-            CheckDimensions(header, $"the image file '{name}'");
-            return new ReferenceImage($"data:image/{header.MimeSubtype};base64,{Convert.ToBase64String(bytes)}", name);
+            CheckDimensions(header, what);
+            return header;
         }
+
+        private static string TooLarge(string what, long bytes) =>
+            $"{what} is {bytes:N0} bytes; a reference image may be at most {ModelCatalog.MaxReferenceImageBytes:N0} bytes (10 MB).";
 
         /// <summary>The per-image limits of the API: each side over 14 px, aspect within [1/16, 16], at most 36 million pixels.</summary>
         public static void CheckDimensions(ImageHeader header, string what)
