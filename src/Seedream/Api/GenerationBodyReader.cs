@@ -582,7 +582,7 @@ namespace Seedream.Api
                 _end = pending;
             }
 
-            int read = await _stream.ReadAsync(_buffer, _end, _buffer.Length - _end, cancellationToken).ConfigureAwait(false);
+            int read = await BodyRead.ReadAsync(_stream, _buffer, _end, _buffer.Length - _end, cancellationToken).ConfigureAwait(false);
             if (read == 0)
             {
                 _endOfStream = true;
