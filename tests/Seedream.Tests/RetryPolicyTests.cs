@@ -44,10 +44,25 @@ public sealed class RetryPolicyTests
     }
 
     [Fact]
-    public void ServerShouldRetryHeader_Wins()
+    public void ServerShouldRetryHeader_DecidesOnlyWhatTheContractLeavesOpen()
     {
         Assert.False(RetryPolicy.IsRetryable(503, null, Headers(("x-should-retry", "false"))));
-        Assert.True(RetryPolicy.IsRetryable(400, null, Headers(("x-should-retry", "true"))));
+        Assert.False(RetryPolicy.IsRetryable(429, "RateLimitExceeded.EndpointRPMExceeded", Headers(("x-should-retry", "false"))));
+        Assert.True(RetryPolicy.IsRetryable(418, null, Headers(("x-should-retry", "true"))));
+        Assert.True(RetryPolicy.IsRetryable(503, null, Headers(("x-should-retry", "true"))));
+    }
+
+    [Theory]
+    [InlineData(400, null)]
+    [InlineData(401, null)]
+    [InlineData(403, null)]
+    [InlineData(404, null)]
+    [InlineData(429, "QuotaExceeded")]
+    [InlineData(429, "SetLimitExceeded")]
+    [InlineData(403, "AccountOverdueError")]
+    public void ServerShouldRetryHeader_CannotRetryWhatMustNeverBeRetried(int status, string? code)
+    {
+        Assert.False(RetryPolicy.IsRetryable(status, code, Headers(("x-should-retry", "true"))));
     }
 
     [Fact]

@@ -123,7 +123,6 @@ public sealed class ServerSentEventReaderTests
         Assert.NotNull(await reader.ReadAsync(CancellationToken.None));
         var error = await Assert.ThrowsAsync<TimeoutException>(() => reader.ReadAsync(CancellationToken.None));
         Assert.Contains("sent nothing", error.Message);
-        Assert.True(reader.TimedOut);
     }
 
     [Fact]
@@ -135,7 +134,6 @@ public sealed class ServerSentEventReaderTests
         Task<ServerSentEvent?> read = reader.ReadAsync(cancel.Token);
         cancel.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => read);
-        Assert.False(reader.TimedOut);
     }
 
     [Fact]

@@ -166,11 +166,11 @@ namespace Seedream.Api
                 }
 
                 await SkipRestOfValueAsync(token, cancellationToken).ConfigureAwait(false);
-                images.Add(new GeneratedImage { Index = index, Error = new ApiError("InvalidResponse", "A data[] slot was not a JSON object.") });
+                images.Add(SlotRules.NotAnObject(index));
             }
         }
 
-        /// <summary>One data[] slot, after its StartObject; the same rules as <see cref="ResponseParser.ReadImage"/>.</summary>
+        /// <summary>One data[] slot, after its StartObject; the rules are <see cref="SlotRules"/>, as in <see cref="ResponseParser.ReadImage"/>.</summary>
         private async Task<GeneratedImage> ReadImageAsync(int index, CancellationToken cancellationToken)
         {
             var image = new GeneratedImage { Index = index };
@@ -212,12 +212,7 @@ namespace Seedream.Api
                 }
             }
 
-            if (image.Error is null && image.Url is null && image.Bytes is null)
-            {
-                image.Error = new ApiError("InvalidResponse", "A data[] slot held neither url, b64_json nor error.");
-            }
-
-            return image;
+            return SlotRules.Complete(image);
         }
 
         /// <summary>
@@ -405,7 +400,7 @@ namespace Seedream.Api
                 }
             }
 
-            return new ApiError(code ?? "Unknown", message ?? "", string.IsNullOrEmpty(param) ? null : param, string.IsNullOrEmpty(type) ? null : type);
+            return SlotRules.Error(code, message, param, type);
         }
 
         private async Task<GenerationUsage> ReadUsageAsync(CancellationToken cancellationToken)
@@ -582,7 +577,7 @@ namespace Seedream.Api
                 _end = pending;
             }
 
-            int read = await _stream.ReadAsync(_buffer, _end, _buffer.Length - _end, cancellationToken).ConfigureAwait(false);
+            int read = await BodyRead.ReadAsync(_stream, _buffer, _end, _buffer.Length - _end, cancellationToken).ConfigureAwait(false);
             if (read == 0)
             {
                 _endOfStream = true;

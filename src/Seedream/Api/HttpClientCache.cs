@@ -37,6 +37,9 @@ namespace Seedream.Api
     /// </summary>
     public static class HttpClientCache
     {
+        /// <summary>Parallel connections to one host; well above any sensible -ThrottleLimit.</summary>
+        internal const int MaxConnectionsPerServer = 64;
+
         private static readonly ConcurrentDictionary<ConnectionSettings, HttpClient> Clients = new ConcurrentDictionary<ConnectionSettings, HttpClient>();
 
         public static HttpClient Get(ConnectionSettings settings) => Clients.GetOrAdd(settings, Create);
@@ -84,7 +87,23 @@ namespace Seedream.Api
                 return sockets;
             }
 
+            return CreateClientHandler(settings, proxy);
+        }
+
+        /// <summary>The handler for Windows PowerShell (.NET Framework), where SocketsHttpHandler does not exist.</summary>
+        internal static HttpClientHandler CreateClientHandler(ConnectionSettings settings, IWebProxy? proxy)
+        {
             var handler = new HttpClientHandler { AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate };
+            try
+            {
+                // .NET Framework allows 2 connections per host by default, which would cap -ThrottleLimit at 2.
+                handler.MaxConnectionsPerServer = MaxConnectionsPerServer;
+            }
+            catch (PlatformNotSupportedException)
+            {
+                // Left at the platform's own limit.
+            }
+
             if (proxy != null)
             {
                 handler.Proxy = proxy;

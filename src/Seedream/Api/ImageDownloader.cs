@@ -78,25 +78,41 @@ namespace Seedream.Api
                     await CopyAsync(content, destination, total, progress, url, attempt, timeout.Token).ConfigureAwait(false);
                     return;
                 }
-                catch (Exception ex) when ((ex is HttpRequestException || ex is IOException) && !timeout.IsCancellationRequested)
+                catch (Exception ex) when (!(ex is SeedreamException) && timeout.IsCancellationRequested)
                 {
-                    bool canRetry = attempt < maxAttempts && (response is null || ResetDestination(destination));
-                    if (!canRetry)
+                    // A stop (a read broken by disposing its stream included) is a cancellation or the time-out.
+                    if (!cancellationToken.IsCancellationRequested)
+                    {
+                        throw TimedOut(url, attempt);
+                    }
+
+                    if (ex is OperationCanceledException)
+                    {
+                        throw;
+                    }
+
+                    throw new OperationCanceledException("The download was cancelled.", ex, cancellationToken);
+                }
+                catch (Exception ex) when (response is null && ConnectFailure.Classify(ex, timeout.Token) is ConnectFailureKind failure && failure != ConnectFailureKind.None)
+                {
+                    string reason = ConnectFailure.Describe(failure, ex);
+                    if (attempt >= maxAttempts || failure == ConnectFailureKind.Tls)
+                    {
+                        throw new SeedreamTransportException(
+                            $"Downloading {DescribeUrl(url)} failed after {attempt} attempt(s): {reason}", mayHaveBeenBilled: false, ex) { Attempts = attempt };
+                    }
+
+                    retryReason = "connection failed: " + reason;
+                }
+                catch (Exception ex) when (response != null && (ex is HttpRequestException || ex is IOException))
+                {
+                    if (attempt >= maxAttempts || !ResetDestination(destination))
                     {
                         throw new SeedreamTransportException(
                             $"Downloading {DescribeUrl(url)} failed after {attempt} attempt(s): {ex.Message}", mayHaveBeenBilled: false, ex) { Attempts = attempt };
                     }
 
-                    retryReason = response is null ? "connection failed: " + ex.Message : "the download broke off: " + ex.Message;
-                }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && timeout.IsCancellationRequested)
-                {
-                    throw new SeedreamTimeoutException(
-                        $"Downloading {DescribeUrl(url)} did not finish within {Timeout.TotalSeconds:0.#} s (-TimeoutSec).", false) { Attempts = attempt };
-                }
-                catch (Exception) when (cancellationToken.IsCancellationRequested)
-                {
-                    throw new OperationCanceledException(cancellationToken);
+                    retryReason = "the download broke off: " + ex.Message;
                 }
                 finally
                 {
@@ -105,9 +121,20 @@ namespace Seedream.Api
 
                 TimeSpan wait = RetryPolicy.GetDelay(attempt, null, DateTimeOffset.UtcNow);
                 retrying?.Invoke(new RetryNotice(attempt, maxAttempts, retryReason ?? "failed", wait));
-                await Task.Delay(wait, timeout.Token).ConfigureAwait(false);
+                try
+                {
+                    await Task.Delay(wait, timeout.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    throw TimedOut(url, attempt);
+                }
             }
         }
+
+        private SeedreamTimeoutException TimedOut(Uri url, int attempt) =>
+            new SeedreamTimeoutException(
+                $"Downloading {DescribeUrl(url)} did not finish within {Timeout.TotalSeconds:0.#} s (-TimeoutSec).", false) { Attempts = attempt };
 
         private static bool ResetDestination(Stream destination)
         {
@@ -131,7 +158,7 @@ namespace Seedream.Api
             byte[] buffer = new byte[81920];
             long copied = 0;
             int read;
-            while ((read = await source.ReadAsync(buffer, 0, buffer.Length, cancellationToken).ConfigureAwait(false)) > 0)
+            while ((read = await BodyRead.ReadAsync(source, buffer, 0, buffer.Length, cancellationToken).ConfigureAwait(false)) > 0)
             {
                 copied += read;
                 if (copied > MaxBytes)

@@ -11,12 +11,12 @@ namespace Seedream.Api
         /// <summary>One data[] slot, or the image fields of a partial_succeeded/partial_failed event.</summary>
         public static GeneratedImage ReadImage(JsonElement item, int index)
         {
-            var image = new GeneratedImage { Index = index };
             if (item.ValueKind != JsonValueKind.Object)
             {
-                image.Error = new ApiError("InvalidResponse", "A data[] slot was not a JSON object.");
-                return image;
+                return SlotRules.NotAnObject(index);
             }
+
+            var image = new GeneratedImage { Index = index };
 
             if (item.TryGetProperty("error", out JsonElement error) && error.ValueKind == JsonValueKind.Object)
             {
@@ -30,12 +30,7 @@ namespace Seedream.Api
                 image.Bytes = base64.GetBytesFromBase64();
             }
 
-            if (image.Error is null && image.Url is null && image.Bytes is null)
-            {
-                image.Error = new ApiError("InvalidResponse", "A data[] slot held neither url, b64_json nor error.");
-            }
-
-            return image;
+            return SlotRules.Complete(image);
         }
 
         public static GenerationUsage ReadUsage(JsonElement usage) =>
@@ -45,11 +40,7 @@ namespace Seedream.Api
                 GetInt64(usage, "total_tokens"));
 
         public static ApiError ReadError(JsonElement error) =>
-            new ApiError(
-                GetString(error, "code") ?? "Unknown",
-                GetString(error, "message") ?? "",
-                NullIfEmpty(GetString(error, "param")),
-                NullIfEmpty(GetString(error, "type")));
+            SlotRules.Error(GetString(error, "code"), GetString(error, "message"), GetString(error, "param"), GetString(error, "type"));
 
         /// <summary>
         /// Reads an error body. A JSON body with an error object gives that error; anything else (an HTML page
@@ -112,6 +103,32 @@ namespace Seedream.Api
 
         private static long GetInt64(JsonElement element, string name) =>
             element.TryGetProperty(name, out JsonElement value) && value.TryGetInt64(out long number) ? number : 0;
+    }
+
+    /// <summary>
+    /// What makes a data[] slot or an error object, shared by <see cref="ResponseParser"/> (whole JSON elements, stream
+    /// events) and <see cref="GenerationBodyReader"/> (token by token); only the reading differs.
+    /// </summary>
+    internal static class SlotRules
+    {
+        /// <summary>A data[] entry that is not an object: the slot fails, the others stand.</summary>
+        public static GeneratedImage NotAnObject(int index) =>
+            new GeneratedImage { Index = index, Error = new ApiError("InvalidResponse", "A data[] slot was not a JSON object.") };
+
+        /// <summary>A slot with neither an image (url, b64_json) nor an error fails as an invalid response.</summary>
+        public static GeneratedImage Complete(GeneratedImage image)
+        {
+            if (image.Error is null && image.Url is null && image.Bytes is null)
+            {
+                image.Error = new ApiError("InvalidResponse", "A data[] slot held neither url, b64_json nor error.");
+            }
+
+            return image;
+        }
+
+        /// <summary>An error object's string fields: a missing code is "Unknown", an empty param or type is absent.</summary>
+        public static ApiError Error(string? code, string? message, string? param, string? type) =>
+            new ApiError(code ?? "Unknown", message ?? "", NullIfEmpty(param), NullIfEmpty(type));
 
         private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
     }

@@ -31,9 +31,18 @@ namespace Seedream.Api
         /// <summary>The longest a server hint is followed; a longer hint is cut to this.</summary>
         public TimeSpan MaxServerDelay { get; set; } = TimeSpan.FromSeconds(60);
 
-        /// <summary>Whether an error answer may succeed when sent again.</summary>
+        /// <summary>
+        /// Whether an error answer may succeed when sent again. What the contract says never clears (400, 401, 403, 404,
+        /// and 429 quota or spending limits) is never retried; after that the server's <c>x-should-retry</c> decides,
+        /// and without it 408, 409, 429 and 5xx are retried.
+        /// </summary>
         public static bool IsRetryable(int statusCode, string? errorCode, HttpResponseHeaders? headers = null)
         {
+            if (IsPermanent(statusCode, errorCode))
+            {
+                return false;
+            }
+
             if (headers != null && headers.TryGetValues("x-should-retry", out var values))
             {
                 string hint = values.FirstOrDefault() ?? "";
@@ -48,13 +57,12 @@ namespace Seedream.Api
                 }
             }
 
-            if (errorCode != null && PermanentLimitCodes.Contains(errorCode, StringComparer.OrdinalIgnoreCase))
-            {
-                return false;
-            }
-
             return statusCode == 408 || statusCode == 409 || statusCode == 429 || statusCode >= 500;
         }
+
+        private static bool IsPermanent(int statusCode, string? errorCode) =>
+            statusCode == 400 || statusCode == 401 || statusCode == 403 || statusCode == 404 ||
+            (errorCode != null && PermanentLimitCodes.Contains(errorCode, StringComparer.OrdinalIgnoreCase));
 
         /// <summary>The wait before retry number <paramref name="retry"/> (1 for the first retry).</summary>
         public TimeSpan GetDelay(int retry, HttpResponseHeaders? headers, DateTimeOffset now)

@@ -109,7 +109,9 @@ namespace Seedream.Api
             for (int attempt = 1; ; attempt++)
             {
                 result.Attempts = attempt;
-                bool responded = false;
+                bool responded = false; // any status arrived (a 429 or 5xx too)
+                bool accepted = false;  // a success status arrived: from here on the request may be billed
+                TimeSpan? connectRetryDelay = null;
                 try
                 {
                     await _backoff.WaitAsync(timeout.Token).ConfigureAwait(false);
@@ -121,6 +123,7 @@ namespace Seedream.Api
 
                     if (response.IsSuccessStatusCode)
                     {
+                        accepted = true;
                         if (request.Stream && IsEventStream(response))
                         {
                             await ReadStreamAsync(response, result, observer, timeout.Token).ConfigureAwait(false);
@@ -135,16 +138,26 @@ namespace Seedream.Api
                     }
 
                     int status = (int)response.StatusCode;
-                    TimeSpan delay = _options.RetryPolicy.GetDelay(attempt, response.Headers, DateTimeOffset.UtcNow);
-                    if (status == 429 && attempt < maxAttempts)
-                    {
-                        // Paused before the body is read, so the command's other requests stop sending at once.
-                        _backoff.PauseFor(delay);
-                    }
-
                     ApiError error = await ReadErrorAsync(response, timeout.Token).ConfigureAwait(false);
                     if (attempt < maxAttempts && RetryPolicy.IsRetryable(status, error.Code, response.Headers))
                     {
+                        TimeSpan delay = _options.RetryPolicy.GetDelay(attempt, response.Headers, DateTimeOffset.UtcNow);
+                        TimeSpan left = _options.Timeout - clock.Elapsed;
+                        if (RetryPolicy.ServerHint(response.Headers, DateTimeOffset.UtcNow) != null && delay >= left)
+                        {
+                            // Waiting would only end in a time-out that hides what the server said.
+                            throw new SeedreamApiException(
+                                DescribeApiError(status, error, result.RequestId, attempt) +
+                                $" The server asked to wait {delay.TotalSeconds:0.#} s before retrying, longer than the {Math.Max(0, left.TotalSeconds):0.#} s left before -TimeoutSec; it was not retried.",
+                                status, error) { Attempts = attempt, RequestId = result.RequestId };
+                        }
+
+                        if (status == 429)
+                        {
+                            // The command's other requests hold back too instead of hitting the limit meanwhile.
+                            _backoff.PauseFor(delay);
+                        }
+
                         observer.Retrying?.Invoke(new RetryNotice(attempt, maxAttempts, $"HTTP {status} {error.Code}", delay));
                         await Task.Delay(delay, timeout.Token).ConfigureAwait(false);
                         continue;
@@ -156,44 +169,71 @@ namespace Seedream.Api
                         RequestId = result.RequestId,
                     };
                 }
-                catch (HttpRequestException ex) when (!responded && !timeout.IsCancellationRequested)
+                catch (Exception ex) when (!responded && ConnectFailure.Classify(ex, timeout.Token) is ConnectFailureKind failure && failure != ConnectFailureKind.None)
                 {
-                    // Nothing came back: the request may never have arrived, so another attempt is safe.
-                    if (attempt < maxAttempts)
+                    // Nothing came back: the request may never have arrived, so another attempt is safe, unless the
+                    // TLS handshake failed, which no retry can mend.
+                    string reason = ConnectFailure.Describe(failure, ex);
+                    if (attempt >= maxAttempts || failure == ConnectFailureKind.Tls)
                     {
-                        TimeSpan delay = _options.RetryPolicy.GetDelay(attempt, null, DateTimeOffset.UtcNow);
-                        observer.Retrying?.Invoke(new RetryNotice(attempt, maxAttempts, "connection failed: " + Innermost(ex).Message, delay));
-                        await Task.Delay(delay, timeout.Token).ConfigureAwait(false);
-                        continue;
+                        throw new SeedreamTransportException(
+                            $"Could not reach {GenerationsUri.GetLeftPart(UriPartial.Authority)} after {attempt} attempt(s): {reason}",
+                            mayHaveBeenBilled: false, ex) { Attempts = attempt };
                     }
 
-                    throw new SeedreamTransportException(
-                        $"Could not reach {GenerationsUri.GetLeftPart(UriPartial.Authority)} after {attempt} attempt(s): {Innermost(ex).Message}",
-                        mayHaveBeenBilled: false, ex) { Attempts = attempt };
+                    connectRetryDelay = _options.RetryPolicy.GetDelay(attempt, null, DateTimeOffset.UtcNow);
+                    observer.Retrying?.Invoke(new RetryNotice(attempt, maxAttempts, "connection failed: " + reason, connectRetryDelay.Value));
                 }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && timeout.IsCancellationRequested)
+                catch (Exception ex) when (!(ex is SeedreamException) && timeout.IsCancellationRequested)
                 {
-                    throw new SeedreamTimeoutException(
-                        $"The request did not finish within {_options.Timeout.TotalSeconds:0.#} s (-TimeoutSec) after {attempt} attempt(s)." +
-                        (responded ? " The server had accepted it, so it may already be billed; it was not repeated." : ""),
-                        mayHaveBeenBilled: responded) { Attempts = attempt, RequestId = result.RequestId };
+                    // Whatever broke once the token was cancelled (a read stopped by disposing its stream included)
+                    // is the stop itself: Ctrl+C is a cancellation, the time-out a time-out, never a broken answer.
+                    if (!cancellationToken.IsCancellationRequested)
+                    {
+                        throw TimedOut(attempt, accepted, result.RequestId);
+                    }
+
+                    if (ex is OperationCanceledException)
+                    {
+                        throw;
+                    }
+
+                    throw new OperationCanceledException("The request was cancelled.", ex, cancellationToken);
                 }
-                catch (Exception ex) when (responded && (ex is JsonException || ex is FormatException) && !cancellationToken.IsCancellationRequested)
+                catch (Exception ex) when (accepted && (ex is JsonException || ex is FormatException))
                 {
                     throw new SeedreamInvalidResponseException(
                         $"The answer to request {result.RequestId ?? "(no id)"} is not valid JSON ({FirstLine(ex.Message)}). " +
                         "The server had accepted the request, so it may already be billed; it was not repeated.", ex)
                         { Attempts = attempt, RequestId = result.RequestId };
                 }
-                catch (Exception ex) when (responded && IsBrokenBody(ex) && !cancellationToken.IsCancellationRequested)
+                catch (Exception ex) when (accepted && IsBrokenBody(ex))
                 {
                     throw new SeedreamTransportException(
                         $"The answer to request {result.RequestId ?? "(no id)"} broke off or could not be read ({Innermost(ex).Message}). " +
                         "The server had accepted the request, so it may already be billed; it was not repeated.",
                         mayHaveBeenBilled: true, ex) { Attempts = attempt, RequestId = result.RequestId };
                 }
+
+                if (connectRetryDelay is TimeSpan wait)
+                {
+                    try
+                    {
+                        await Task.Delay(wait, timeout.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                    {
+                        throw TimedOut(attempt, accepted: false, result.RequestId);
+                    }
+                }
             }
         }
+
+        private SeedreamTimeoutException TimedOut(int attempt, bool accepted, string? requestId) =>
+            new SeedreamTimeoutException(
+                $"The request did not finish within {_options.Timeout.TotalSeconds:0.#} s (-TimeoutSec) after {attempt} attempt(s)." +
+                (accepted ? " The server had accepted it, so it may already be billed; it was not repeated." : ""),
+                mayHaveBeenBilled: accepted) { Attempts = attempt, RequestId = requestId };
 
         private HttpRequestMessage CreateMessage(byte[] body, bool stream)
         {
@@ -323,8 +363,9 @@ namespace Seedream.Api
                 using Stream content = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
                 body = await ReadAtMostAsync(content, _options.MaxErrorBodyBytes, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (IsBrokenBody(ex))
+            catch (Exception ex) when (IsBrokenBody(ex) && !cancellationToken.IsCancellationRequested)
             {
+                // A broken error body still leaves the status to report; a stopped read is the stop, raised as such.
                 body = Array.Empty<byte>();
             }
 
@@ -336,7 +377,7 @@ namespace Seedream.Api
             var buffer = new MemoryStream();
             byte[] chunk = new byte[8192];
             int read;
-            while (buffer.Length < limit && (read = await stream.ReadAsync(chunk, 0, chunk.Length, cancellationToken).ConfigureAwait(false)) > 0)
+            while (buffer.Length < limit && (read = await BodyRead.ReadAsync(stream, chunk, 0, chunk.Length, cancellationToken).ConfigureAwait(false)) > 0)
             {
                 buffer.Write(chunk, 0, read);
             }

@@ -62,9 +62,6 @@ namespace Seedream.Api
             _idleTimeout = idleTimeout;
         }
 
-        /// <summary>Set when a read waited longer than the idle time-out.</summary>
-        public bool TimedOut { get; private set; }
-
         /// <summary>The next event, or null at the end of the stream.</summary>
         public async Task<ServerSentEvent?> ReadAsync(CancellationToken cancellationToken)
         {
@@ -206,7 +203,6 @@ namespace Seedream.Api
                 }
                 catch (Exception) when (idle.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
                 {
-                    TimedOut = true;
                     throw new TimeoutException($"The stream sent nothing for {_idleTimeout.TotalSeconds:0.#} s.");
                 }
             }
