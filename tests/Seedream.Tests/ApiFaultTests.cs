@@ -8,20 +8,14 @@ namespace Seedream.Tests;
 /// How the client and the downloader report what goes wrong on the wire: stalled bodies on a stream that ignores its
 /// token (Windows PowerShell), connect time-outs, TLS failures, time-outs after an error status, and the 429 pause.
 /// </summary>
-public sealed class ApiFaultTests : IAsyncLifetime
+public sealed class ApiFaultTests : FakeServerTests
 {
-    private const string Key = "sk-fault-tests-key";
-    private static readonly Uri Unreachable = new("http://127.0.0.1:9/v1");
-    private FakeSeedreamServer _server = null!;
-    private readonly HttpClient _http = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = Timeout.InfiniteTimeSpan };
-
-    public async Task InitializeAsync() => _server = await FakeSeedreamServer.StartAsync(new FakeServerOptions { ApiKeys = [Key] });
-
-    public async Task DisposeAsync()
+    public ApiFaultTests()
+        : base("sk-fault-tests-key")
     {
-        _http.Dispose();
-        await _server.DisposeAsync();
     }
+
+    private static readonly Uri Unreachable = new("http://127.0.0.1:9/v1");
 
     private SeedreamClient Client(HttpMessageHandler handler, double timeoutSec = 30, RetryPolicy? retry = null, SharedBackoff? backoff = null, Uri? baseUri = null) =>
         Client(new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan }, timeoutSec, retry, backoff, baseUri);
@@ -29,7 +23,7 @@ public sealed class ApiFaultTests : IAsyncLifetime
     private SeedreamClient Client(HttpClient http, double timeoutSec = 30, RetryPolicy? retry = null, SharedBackoff? backoff = null, Uri? baseUri = null) =>
         new(http, new ClientOptions
         {
-            BaseUri = baseUri ?? _server.ApiV1,
+            BaseUri = baseUri ?? Server.ApiV1,
             ApiKey = Key,
             RetryPolicy = retry ?? new RetryPolicy(2) { InitialDelay = TimeSpan.FromMilliseconds(10) },
             Timeout = TimeSpan.FromSeconds(timeoutSec),
@@ -56,7 +50,7 @@ public sealed class ApiFaultTests : IAsyncLifetime
         Assert.True(handler.StoppedByDispose);
         Assert.True(error.MayHaveBeenBilled);
         Assert.Contains("may already be billed", error.Message);
-        Assert.Single(_server.Requests);
+        Assert.Single(Server.Requests);
     }
 
     [Fact]
@@ -74,7 +68,7 @@ public sealed class ApiFaultTests : IAsyncLifetime
     [Fact]
     public async Task StalledErrorBody_IsATimeout_ThatIsNotBilled()
     {
-        _server.AddFaults(new FaultRule { Status = 503, Times = 3 });
+        Server.AddFaults(new FaultRule { Status = 503, Times = 3 });
         var handler = new StallingBodyHandler((_, response) => (int)response.StatusCode == 503);
         var error = await Assert.ThrowsAsync<SeedreamTimeoutException>(() => Client(handler, timeoutSec: 0.5).GenerateAsync(Request(), null, CancellationToken.None));
         Assert.False(error.MayHaveBeenBilled);
@@ -85,9 +79,9 @@ public sealed class ApiFaultTests : IAsyncLifetime
     [Fact]
     public async Task TimeoutWhileWaitingAfterAnErrorStatus_IsNotBilled()
     {
-        _server.AddFaults(new FaultRule { Status = 503 });
+        Server.AddFaults(new FaultRule { Status = 503 });
         var patient = new RetryPolicy(2) { InitialDelay = TimeSpan.FromHours(1), MaxDelay = TimeSpan.FromHours(1) };
-        var error = await Assert.ThrowsAsync<SeedreamTimeoutException>(() => Client(_http, timeoutSec: 0.5, retry: patient).GenerateAsync(Request(), null, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<SeedreamTimeoutException>(() => Client(Http, timeoutSec: 0.5, retry: patient).GenerateAsync(Request(), null, CancellationToken.None));
         Assert.False(error.MayHaveBeenBilled);
         Assert.DoesNotContain("billed", error.Message);
         Assert.Equal(1, error.Attempts);
@@ -96,12 +90,12 @@ public sealed class ApiFaultTests : IAsyncLifetime
     [Fact]
     public async Task ServerWaitLongerThanTheTimeLeft_RaisesTheApiErrorAtOnce()
     {
-        _server.AddFaults(new FaultRule { Status = 429, RetryAfter = "30" });
+        Server.AddFaults(new FaultRule { Status = 429, RetryAfter = "30" });
         var notices = new List<RetryNotice>();
         var error = await Assert.ThrowsAsync<SeedreamApiException>(() =>
-            Client(_http, timeoutSec: 5).GenerateAsync(Request(), new GenerationObserver { Retrying = notices.Add }, CancellationToken.None));
+            Client(Http, timeoutSec: 5).GenerateAsync(Request(), new GenerationObserver { Retrying = notices.Add }, CancellationToken.None));
         Assert.Equal(429, error.StatusCode);
-        Assert.Equal(_server.Requests.Single().Id, error.RequestId);
+        Assert.Equal(Server.Requests.Single().Id, error.RequestId);
         Assert.False(string.IsNullOrEmpty(error.ErrorCode));
         Assert.Equal(1, error.Attempts);
         Assert.Contains("asked to wait 30 s", error.Message);
@@ -112,9 +106,9 @@ public sealed class ApiFaultTests : IAsyncLifetime
     [Fact]
     public async Task A429ThatIsNotRetried_DoesNotPauseTheOtherRequests()
     {
-        _server.AddFaults(new FaultRule { Status = 429, Code = "QuotaExceeded", RetryAfter = "30" });
+        Server.AddFaults(new FaultRule { Status = 429, Code = "QuotaExceeded", RetryAfter = "30" });
         var backoff = new SharedBackoff();
-        var error = await Assert.ThrowsAsync<SeedreamApiException>(() => Client(_http, backoff: backoff).GenerateAsync(Request(), null, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<SeedreamApiException>(() => Client(Http, backoff: backoff).GenerateAsync(Request(), null, CancellationToken.None));
         Assert.Equal("QuotaExceeded", error.ErrorCode);
         Assert.True(backoff.WaitAsync(CancellationToken.None).IsCompleted);
     }
@@ -122,12 +116,12 @@ public sealed class ApiFaultTests : IAsyncLifetime
     [Fact]
     public async Task A429ThatIsRetried_PausesTheOtherRequests()
     {
-        _server.AddFaults(new FaultRule { Status = 429, RetryAfter = "5" });
+        Server.AddFaults(new FaultRule { Status = 429, RetryAfter = "5" });
         var backoff = new SharedBackoff();
         var paused = new TaskCompletionSource<bool>();
         var observer = new GenerationObserver { Retrying = _ => paused.TrySetResult(!backoff.WaitAsync(CancellationToken.None).IsCompleted) };
         using var cancel = new CancellationTokenSource();
-        Task call = Client(_http, backoff: backoff).GenerateAsync(Request(), observer, cancel.Token);
+        Task call = Client(Http, backoff: backoff).GenerateAsync(Request(), observer, cancel.Token);
         Assert.True(await paused.Task);
         cancel.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
@@ -201,7 +195,7 @@ public sealed class ApiFaultTests : IAsyncLifetime
 
     private async Task<Uri> GeneratedImageUrl()
     {
-        GenerationResult result = await Client(_http).GenerateAsync(Request(), null, CancellationToken.None);
+        GenerationResult result = await Client(Http).GenerateAsync(Request(), null, CancellationToken.None);
         return new Uri(result.Images[0].Url!);
     }
 }

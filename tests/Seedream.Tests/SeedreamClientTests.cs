@@ -5,24 +5,19 @@ using Seedream.FakeApi;
 namespace Seedream.Tests;
 
 /// <summary>The API client against the fake API over real HTTP on loopback.</summary>
-public sealed class SeedreamClientTests : IAsyncLifetime
+public sealed class SeedreamClientTests : FakeServerTests
 {
-    private const string Key = "sk-client-tests-key";
-    private FakeSeedreamServer _server = null!;
-    private readonly HttpClient _http = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = Timeout.InfiniteTimeSpan };
+    private const string ClientKey = "sk-client-tests-key";
 
-    public async Task InitializeAsync() => _server = await FakeSeedreamServer.StartAsync(new FakeServerOptions { ApiKeys = [Key] });
-
-    public async Task DisposeAsync()
+    public SeedreamClientTests()
+        : base(ClientKey)
     {
-        _http.Dispose();
-        await _server.DisposeAsync();
     }
 
-    private SeedreamClient Client(int maxRetries = 2, double timeoutSec = 30, double idleSec = 30, string key = Key) =>
-        new(_http, new ClientOptions
+    private SeedreamClient Client(int maxRetries = 2, double timeoutSec = 30, double idleSec = 30, string key = ClientKey) =>
+        new(Http, new ClientOptions
         {
-            BaseUri = _server.ApiV1,
+            BaseUri = Server.ApiV1,
             ApiKey = key,
             RetryPolicy = new RetryPolicy(maxRetries) { InitialDelay = TimeSpan.FromMilliseconds(10) },
             Timeout = TimeSpan.FromSeconds(timeoutSec),
@@ -41,7 +36,7 @@ public sealed class SeedreamClientTests : IAsyncLifetime
     [Fact]
     public async Task Streamed_FirstImageArrives_BeforeTheServerSendsTheRest()
     {
-        _server.AddFaults(new FaultRule { HoldAfterEvents = 1 });
+        Server.AddFaults(new FaultRule { HoldAfterEvents = 1 });
         int eventsSentAtFirstImage = -1;
         var observer = new GenerationObserver
         {
@@ -49,8 +44,8 @@ public sealed class SeedreamClientTests : IAsyncLifetime
             {
                 if (eventsSentAtFirstImage < 0)
                 {
-                    eventsSentAtFirstImage = _server.Requests.Single().EventsSent;
-                    _server.ReleaseHeldStream();
+                    eventsSentAtFirstImage = Server.Requests.Single().EventsSent;
+                    Server.ReleaseHeldStream();
                 }
             },
         };
@@ -58,7 +53,7 @@ public sealed class SeedreamClientTests : IAsyncLifetime
         GenerationResult result = await Client().GenerateAsync(Request(maxImages: 3, stream: true), observer, CancellationToken.None);
 
         Assert.Equal(1, eventsSentAtFirstImage);
-        Assert.True(_server.Requests.Single().HoldReleased);
+        Assert.True(Server.Requests.Single().HoldReleased);
         Assert.Equal([0, 1, 2], result.Images.Select(i => i.Index));
         Assert.Equal(3, result.Usage!.GeneratedImages);
         Assert.All(result.Images, i => Assert.Equal(result.RequestId, i.RequestId));
@@ -74,7 +69,7 @@ public sealed class SeedreamClientTests : IAsyncLifetime
     [Fact]
     public async Task Streamed_PartialFailure_IsAnErrorSlot_OthersArrive()
     {
-        _server.AddFaults(new FaultRule { ErrorSlots = [1] });
+        Server.AddFaults(new FaultRule { ErrorSlots = [1] });
         var received = new ConcurrentQueue<GeneratedImage>();
         GenerationResult result = await Client().GenerateAsync(Request(maxImages: 3, stream: true), new GenerationObserver { ImageReceived = received.Enqueue }, CancellationToken.None);
         Assert.Equal(3, received.Count);
@@ -85,17 +80,17 @@ public sealed class SeedreamClientTests : IAsyncLifetime
     [Fact]
     public async Task Streamed_Cut_SaysHowManyArrived_AndIsNotRetried()
     {
-        _server.AddFaults(new FaultRule { CutAfterEvents = 2 });
+        Server.AddFaults(new FaultRule { CutAfterEvents = 2 });
         var error = await Assert.ThrowsAsync<SeedreamStreamException>(() => Client().GenerateAsync(Request(maxImages: 4, stream: true), null, CancellationToken.None));
         Assert.Equal(2, error.ImagesReceived);
         Assert.Contains("2 image(s) had arrived", error.Message);
-        Assert.Single(_server.Requests);
+        Assert.Single(Server.Requests);
     }
 
     [Fact]
     public async Task Streamed_ErrorEvent_CarriesItsCode()
     {
-        _server.AddFaults(new FaultRule { ErrorEvent = true, Code = "InternalServiceError" });
+        Server.AddFaults(new FaultRule { ErrorEvent = true, Code = "InternalServiceError" });
         var error = await Assert.ThrowsAsync<SeedreamStreamException>(() => Client().GenerateAsync(Request(stream: true), null, CancellationToken.None));
         Assert.Equal("InternalServiceError", error.Error!.Code);
     }
@@ -103,7 +98,7 @@ public sealed class SeedreamClientTests : IAsyncLifetime
     [Fact]
     public async Task Streamed_Idle_TimesOut()
     {
-        _server.AddFaults(new FaultRule { HoldAfterEvents = 1 });
+        Server.AddFaults(new FaultRule { HoldAfterEvents = 1 });
         try
         {
             var error = await Assert.ThrowsAsync<SeedreamStreamException>(() => Client(idleSec: 0.3).GenerateAsync(Request(maxImages: 2, stream: true), null, CancellationToken.None));
@@ -112,14 +107,14 @@ public sealed class SeedreamClientTests : IAsyncLifetime
         }
         finally
         {
-            _server.ReleaseHeldStream();
+            Server.ReleaseHeldStream();
         }
     }
 
     [Fact]
     public async Task RateLimited_RetriesAfterTheServerHint_AndTellsTheObserver()
     {
-        _server.AddFaults(new FaultRule { Status = 429, RetryAfterMs = 30 });
+        Server.AddFaults(new FaultRule { Status = 429, RetryAfterMs = 30 });
         var notices = new ConcurrentQueue<RetryNotice>();
         GenerationResult result = await Client().GenerateAsync(Request(), new GenerationObserver { Retrying = notices.Enqueue }, CancellationToken.None);
         Assert.Equal(2, result.Attempts);
@@ -127,7 +122,7 @@ public sealed class SeedreamClientTests : IAsyncLifetime
         Assert.Equal(TimeSpan.FromMilliseconds(30), notice.Delay);
         Assert.Contains("429", notice.Reason);
         Assert.Contains("RateLimitExceeded", notice.Reason);
-        Assert.Equal(2, _server.Requests.Count);
+        Assert.Equal(2, Server.Requests.Count);
     }
 
     [Theory]
@@ -137,29 +132,29 @@ public sealed class SeedreamClientTests : IAsyncLifetime
     [InlineData(429, "QuotaExceeded")]
     public async Task PermanentErrors_AreNotRetried(int status, string code)
     {
-        _server.AddFaults(new FaultRule { Status = status, Code = code, Times = 3 });
+        Server.AddFaults(new FaultRule { Status = status, Code = code, Times = 3 });
         var error = await Assert.ThrowsAsync<SeedreamApiException>(() => Client().GenerateAsync(Request(), null, CancellationToken.None));
         Assert.Equal(status, error.StatusCode);
         Assert.Equal(code, error.ErrorCode);
         Assert.Equal(1, error.Attempts);
-        Assert.Equal(_server.Requests.Single().Id, error.RequestId);
-        Assert.Single(_server.Requests);
+        Assert.Equal(Server.Requests.Single().Id, error.RequestId);
+        Assert.Single(Server.Requests);
     }
 
     [Fact]
     public async Task GivingUp_TellsAttemptsAndRequestId()
     {
-        _server.AddFaults(new FaultRule { Status = 503, RetryAfterMs = 1, Times = 3 });
+        Server.AddFaults(new FaultRule { Status = 503, RetryAfterMs = 1, Times = 3 });
         var error = await Assert.ThrowsAsync<SeedreamApiException>(() => Client(maxRetries: 2).GenerateAsync(Request(), null, CancellationToken.None));
         Assert.Equal(3, error.Attempts);
         Assert.Contains("3 attempts", error.Message);
-        Assert.Contains(_server.Requests.Last().Id, error.Message);
+        Assert.Contains(Server.Requests.Last().Id, error.Message);
     }
 
     [Fact]
     public async Task DroppedConnection_IsRetried()
     {
-        _server.AddFaults(new FaultRule { Drop = true });
+        Server.AddFaults(new FaultRule { Drop = true });
         GenerationResult result = await Client().GenerateAsync(Request(), null, CancellationToken.None);
         Assert.Equal(2, result.Attempts);
     }
@@ -167,26 +162,26 @@ public sealed class SeedreamClientTests : IAsyncLifetime
     [Fact]
     public async Task TruncatedBody_IsNotRetried_AndMayBeBilled()
     {
-        _server.AddFaults(new FaultRule { Truncate = true });
+        Server.AddFaults(new FaultRule { Truncate = true });
         var error = await Assert.ThrowsAsync<SeedreamTransportException>(() => Client().GenerateAsync(Request(), null, CancellationToken.None));
         Assert.True(error.MayHaveBeenBilled);
         Assert.Contains("may already be billed", error.Message);
-        Assert.Single(_server.Requests);
+        Assert.Single(Server.Requests);
     }
 
     [Fact]
     public async Task MalformedJson_IsAnInvalidResponse()
     {
-        _server.AddFaults(new FaultRule { Malformed = true });
+        Server.AddFaults(new FaultRule { Malformed = true });
         var error = await Assert.ThrowsAsync<SeedreamInvalidResponseException>(() => Client().GenerateAsync(Request(), null, CancellationToken.None));
         Assert.Contains("not valid JSON", error.Message);
-        Assert.Single(_server.Requests);
+        Assert.Single(Server.Requests);
     }
 
     [Fact]
     public async Task HtmlErrorPage_IsSummarised()
     {
-        _server.AddFaults(new FaultRule { Html = true, Status = 502 });
+        Server.AddFaults(new FaultRule { Html = true, Status = 502 });
         var error = await Assert.ThrowsAsync<SeedreamApiException>(() => Client(maxRetries: 0).GenerateAsync(Request(), null, CancellationToken.None));
         Assert.Contains("titled '502 Bad Gateway'", error.Message);
         Assert.DoesNotContain("<", error.Message);
@@ -195,7 +190,7 @@ public sealed class SeedreamClientTests : IAsyncLifetime
     [Fact]
     public async Task SlowServer_TimesOut()
     {
-        _server.AddFaults(new FaultRule { DelayMs = 5000 });
+        Server.AddFaults(new FaultRule { DelayMs = 5000 });
         var error = await Assert.ThrowsAsync<SeedreamTimeoutException>(() => Client(timeoutSec: 0.5).GenerateAsync(Request(), null, CancellationToken.None));
         Assert.Equal(1, error.Attempts);
     }
@@ -203,10 +198,10 @@ public sealed class SeedreamClientTests : IAsyncLifetime
     [Fact]
     public async Task Cancellation_IsNotATimeout()
     {
-        _server.AddFaults(new FaultRule { DelayMs = 10000 });
+        Server.AddFaults(new FaultRule { DelayMs = 10000 });
         using var cancel = new CancellationTokenSource();
         Task call = Client().GenerateAsync(Request(), null, cancel.Token);
-        while (_server.Requests.Count == 0)
+        while (Server.Requests.Count == 0)
         {
             await Task.Delay(10);
         }
@@ -219,10 +214,10 @@ public sealed class SeedreamClientTests : IAsyncLifetime
     public async Task TheKey_GoesOnlyIntoTheAuthorizationHeader()
     {
         var trace = new ConcurrentQueue<string>();
-        _server.AddFaults(new FaultRule { Status = 429, RetryAfterMs = 1 });
+        Server.AddFaults(new FaultRule { Status = 429, RetryAfterMs = 1 });
         var notices = new ConcurrentQueue<RetryNotice>();
         GenerationResult result = await Client().GenerateAsync(Request(), new GenerationObserver { Trace = trace.Enqueue, Retrying = notices.Enqueue }, CancellationToken.None);
-        Assert.All(_server.Requests, r => Assert.Equal("ok", r.Authorization));
+        Assert.All(Server.Requests, r => Assert.Equal("ok", r.Authorization));
         Assert.DoesNotContain(trace.Concat(notices.Select(n => n.Reason)), line => line.Contains(Key));
 
         var error = await Assert.ThrowsAsync<SeedreamApiException>(() => Client(key: "sk-wrong-key-123").GenerateAsync(Request(), null, CancellationToken.None));
@@ -232,25 +227,25 @@ public sealed class SeedreamClientTests : IAsyncLifetime
     [Fact]
     public async Task Downloader_NotFound_TellsAboutExpiry()
     {
-        var downloader = new ImageDownloader(_http, new RetryPolicy(2));
+        var downloader = new ImageDownloader(Http, new RetryPolicy(2));
         var error = await Assert.ThrowsAsync<SeedreamDownloadException>(() =>
-            downloader.DownloadAsync(new Uri(_server.Root, "files/nothing.jpg?X-Tos-Signature=secret"), new MemoryStream(), null, null, CancellationToken.None));
+            downloader.DownloadAsync(new Uri(Server.Root, "files/nothing.jpg?X-Tos-Signature=secret"), new MemoryStream(), null, null, CancellationToken.None));
         Assert.Equal(DownloadFailure.NotFound, error.Failure);
         Assert.Contains("24 hours", error.Message);
         Assert.DoesNotContain("secret", error.Message);
-        Assert.Single(_server.Requests);
+        Assert.Single(Server.Requests);
     }
 
     [Fact]
     public async Task Downloader_RetriesABrokenDownload_FromAnEmptyDestination()
     {
         GenerationResult result = await Client().GenerateAsync(Request(), null, CancellationToken.None);
-        _server.AddFaults(new FaultRule { Target = FaultRule.DownloadTarget, Truncate = true });
+        Server.AddFaults(new FaultRule { Target = FaultRule.DownloadTarget, Truncate = true });
         var destination = new MemoryStream();
         var notices = new ConcurrentQueue<RetryNotice>();
-        await new ImageDownloader(_http, new RetryPolicy(2) { InitialDelay = TimeSpan.FromMilliseconds(1) })
+        await new ImageDownloader(Http, new RetryPolicy(2) { InitialDelay = TimeSpan.FromMilliseconds(1) })
             .DownloadAsync(new Uri(result.Images[0].Url!), destination, null, notices.Enqueue, CancellationToken.None);
-        byte[] direct = await _http.GetByteArrayAsync(result.Images[0].Url);
+        byte[] direct = await Http.GetByteArrayAsync(result.Images[0].Url);
         Assert.Equal(direct, destination.ToArray());
         Assert.Contains("broke off", Assert.Single(notices).Reason);
     }
@@ -259,7 +254,7 @@ public sealed class SeedreamClientTests : IAsyncLifetime
     public async Task Downloader_EnforcesTheSizeCap_AndTheScheme()
     {
         GenerationResult result = await Client().GenerateAsync(Request(), null, CancellationToken.None);
-        var downloader = new ImageDownloader(_http) { MaxBytes = 10 };
+        var downloader = new ImageDownloader(Http) { MaxBytes = 10 };
         var tooLarge = await Assert.ThrowsAsync<SeedreamDownloadException>(() =>
             downloader.DownloadAsync(new Uri(result.Images[0].Url!), new MemoryStream(), null, null, CancellationToken.None));
         Assert.Equal(DownloadFailure.TooLarge, tooLarge.Failure);
