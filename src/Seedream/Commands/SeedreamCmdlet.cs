@@ -29,8 +29,6 @@ namespace Seedream.Commands
         private bool _disposed;
         private ErrorRecord? _stopError;
 
-        protected CancellationToken StopToken => _stop.Token;
-
         /// <summary>How many work items may run at once; derived cmdlets set it from -ThrottleLimit.</summary>
         protected virtual int ThrottleLimitValue => 1;
 
@@ -76,8 +74,8 @@ namespace Seedream.Commands
             StartedItems++;
             item.Task = Task.Run(() => work(item.Sink, _stop.Token));
 
-            // Counted down only once the task is complete, so the pump never sees free capacity before it can see
-            // how the item ended (a batch-stopping failure must stop the next start).
+            // The pump is woken (and the progress count lowered) only once the task is complete, so when it wakes it
+            // can see how the item ended: a batch-stopping failure must be seen before the next item starts.
             item.Task.ContinueWith(
                 _ =>
                 {
