@@ -213,14 +213,11 @@ public sealed class GenerationBodyReaderTests
     }
 
     /// <summary>Hands out the body a few bytes at a time (1..max, varied by seed), as a slow network would.</summary>
-    private sealed class ChunkedStream(byte[] data, int maxBytesPerRead, int seed = 0) : Stream
+    private sealed class ChunkedStream(byte[] data, int maxBytesPerRead, int seed = 0) : ReadOnlyTestStream
     {
         private readonly Random _random = new(seed);
         private int _position;
 
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
         public override long Length => data.Length;
         public override long Position { get => _position; set => throw new NotSupportedException(); }
 
@@ -239,9 +236,5 @@ public sealed class GenerationBodyReaderTests
             return Task.FromResult(Read(buffer, offset, count));
         }
 
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -689,50 +689,29 @@ public class ImageHeaderReaderTests
 
     // ------------------------------------------------------------------ test streams
 
-    private sealed class NonSeekableStream(Stream inner) : Stream
+    private sealed class NonSeekableStream(Stream inner) : ReadOnlyTestStream
     {
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
         public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
         protected override void Dispose(bool disposing) { if (disposing) inner.Dispose(); base.Dispose(disposing); }
     }
 
     /// <summary>Returns at most one byte per Read call.</summary>
-    private sealed class TrickleStream(Stream inner) : Stream
+    private sealed class TrickleStream(Stream inner) : ReadOnlyTestStream
     {
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
         public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, Math.Min(count, 1));
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     /// <summary>Counts bytes handed out by Read; optionally hides seeking.</summary>
-    private sealed class CountingStream(Stream inner, bool seekable) : Stream
+    private sealed class CountingStream(Stream inner, bool seekable) : ReadOnlyTestStream
     {
         public long BytesRead { get; private set; }
-        public override bool CanRead => true;
         public override bool CanSeek => seekable;
-        public override bool CanWrite => false;
         public override long Length => seekable ? inner.Length : throw new NotSupportedException();
         public override long Position
         {
             get => seekable ? inner.Position : throw new NotSupportedException();
             set { if (!seekable) throw new NotSupportedException(); inner.Position = value; }
         }
-        public override void Flush() { }
         public override int Read(byte[] buffer, int offset, int count)
         {
             int n = inner.Read(buffer, offset, count);
@@ -747,21 +726,10 @@ public class ImageHeaderReaderTests
         }
         public override long Seek(long offset, SeekOrigin origin) =>
             seekable ? inner.Seek(offset, origin) : throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
-    private sealed class FailingStream : Stream
+    private sealed class FailingStream : ReadOnlyTestStream
     {
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
         public override int Read(byte[] buffer, int offset, int count) => throw new IOException("disk on fire");
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

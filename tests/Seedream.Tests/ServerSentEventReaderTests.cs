@@ -7,7 +7,7 @@ namespace Seedream.Tests;
 public sealed class ServerSentEventReaderTests
 {
     /// <summary>A stream fed by the test: each read waits for the next chunk, like a network stream.</summary>
-    private sealed class FedStream : Stream
+    private sealed class FedStream : ReadOnlyTestStream
     {
         private readonly Channel<byte[]> _chunks = Channel.CreateUnbounded<byte[]>();
         private byte[] _current = [];
@@ -37,15 +37,6 @@ public sealed class ServerSentEventReaderTests
         }
 
         public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     private static async Task<List<ServerSentEvent>> ReadAll(string text)

@@ -40,7 +40,7 @@ internal sealed class StallingBodyHandler(Func<HttpRequestMessage, HttpResponseM
         return response;
     }
 
-    private sealed class StallingStream(byte[] body, int passBytes, TaskCompletionSource stalled, Action stoppedByDispose) : Stream
+    private sealed class StallingStream(byte[] body, int passBytes, TaskCompletionSource stalled, Action stoppedByDispose) : ReadOnlyTestStream
     {
         /// <summary>Only so a test of unfixed code ends instead of hanging; it fails with this exception.</summary>
         private static readonly TimeSpan SafetyLimit = TimeSpan.FromSeconds(30);
@@ -48,10 +48,6 @@ internal sealed class StallingBodyHandler(Func<HttpRequestMessage, HttpResponseM
         private readonly TaskCompletionSource _disposed = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _position;
 
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
         public override long Position { get => _position; set => throw new NotSupportedException(); }
 
         public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
@@ -91,10 +87,6 @@ internal sealed class StallingBodyHandler(Func<HttpRequestMessage, HttpResponseM
             base.Dispose(disposing);
         }
 
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
 
