@@ -78,7 +78,7 @@ public sealed class GenerationBodyReaderTests
         byte[] body = Encoding.UTF8.GetBytes($$$"""{"model":"m","created":1,"data":[{{{slots}}}]}""");
         var result = new GenerationResult();
 
-        GenerationBodyReader reader = await GenerationBodyReader.ReadAsync(new ChunkedStream(body, 64 * 1024), result, 16 * 1024, CancellationToken.None);
+        IncrementalJsonReader reader = await GenerationBodyReader.ReadAsync(new ChunkedStream(body, 64 * 1024), result, 16 * 1024, CancellationToken.None);
 
         Assert.Equal(4, result.Images.Count);
         Assert.All(result.Images, i => Assert.Equal(image, i.Bytes));

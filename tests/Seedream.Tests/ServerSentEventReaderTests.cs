@@ -39,18 +39,33 @@ public sealed class ServerSentEventReaderTests
         public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
     }
 
-    private static async Task<List<ServerSentEvent>> ReadAll(string text)
+    /// <summary>An event read to its end: its name (final only then) and its data as text.</summary>
+    internal sealed record ReadEvent(string? Name, string Data);
+
+    internal static async Task<ReadEvent?> ReadEventAsync(ServerSentEventReader reader, CancellationToken cancellationToken = default)
+    {
+        ServerSentEvent? e = await reader.ReadAsync(cancellationToken);
+        if (e is null)
+        {
+            return null;
+        }
+
+        var data = new MemoryStream();
+        await e.Data.CopyToAsync(data, cancellationToken);
+        return new ReadEvent(e.Name, Encoding.UTF8.GetString(data.ToArray()));
+    }
+
+    private static async Task<List<ReadEvent>> ReadAll(string text)
     {
         var reader = new ServerSentEventReader(new MemoryStream(Encoding.UTF8.GetBytes(text)), TimeSpan.FromSeconds(5));
-        var events = new List<ServerSentEvent>();
-        while (await reader.ReadAsync(CancellationToken.None) is { } e)
+        var events = new List<ReadEvent>();
+        while (await ReadEventAsync(reader) is { } e)
         {
             events.Add(e);
         }
 
         return events;
     }
-
     [Fact]
     public async Task ReadsNamesData_SkipsComments_JoinsDataLines()
     {
@@ -77,10 +92,10 @@ public sealed class ServerSentEventReaderTests
         var stream = new FedStream();
         var reader = new ServerSentEventReader(stream, TimeSpan.FromSeconds(30));
         stream.Feed("event: first\ndata: 1\n\n");
-        ServerSentEvent? first = await reader.ReadAsync(CancellationToken.None);
+        ReadEvent? first = await ReadEventAsync(reader);
         Assert.Equal("1", first!.Data);
 
-        Task<ServerSentEvent?> second = reader.ReadAsync(CancellationToken.None);
+        Task<ReadEvent?> second = ReadEventAsync(reader);
         Assert.False(second.IsCompleted);
         stream.Feed("data: 2\n");
         Assert.False(second.IsCompleted); // no blank line yet
@@ -102,7 +117,7 @@ public sealed class ServerSentEventReaderTests
 
         stream.End();
         var reader = new ServerSentEventReader(stream, TimeSpan.FromSeconds(5));
-        Assert.Equal("{\"prompt\":\"café 夜\"}", (await reader.ReadAsync(CancellationToken.None))!.Data);
+        Assert.Equal("{\"prompt\":\"café 夜\"}", (await ReadEventAsync(reader))!.Data);
     }
 
     [Fact]
@@ -111,7 +126,7 @@ public sealed class ServerSentEventReaderTests
         var stream = new FedStream();
         var reader = new ServerSentEventReader(stream, TimeSpan.FromMilliseconds(200));
         stream.Feed("data: 1\n\n");
-        Assert.NotNull(await reader.ReadAsync(CancellationToken.None));
+        Assert.NotNull(await ReadEventAsync(reader));
         var error = await Assert.ThrowsAsync<TimeoutException>(() => reader.ReadAsync(CancellationToken.None));
         Assert.Contains("sent nothing", error.Message);
     }
@@ -128,29 +143,50 @@ public sealed class ServerSentEventReaderTests
     }
 
     [Fact]
-    public async Task Events_KeepTheirDataAsUtf8_WithDoneMarkerCrLfAndMultiLineData()
+    public async Task AnIdleStream_TimesOutInsideAnEventsData()
     {
-        List<ServerSentEvent> events = await ReadAll(
-            "event: a\r\ndata: {\"x\":\"é\"}\r\n\r\n" +
-            "data: line one\ndata:line two\n\n" +
-            ": keep-alive\n\n" +
-            "data: [DONE]\n\n");
-
-        Assert.Equal(3, events.Count);
-        Assert.Equal("a", events[0].Name);
-        Assert.Equal("{\"x\":\"é\"}", Encoding.UTF8.GetString(events[0].Utf8Data.ToArray()));
-        Assert.False(events[0].IsDone);
-        Assert.Null(events[1].Name);
-        Assert.Equal("line one\nline two", events[1].Data);
-        Assert.True(events[2].IsDone);
+        var stream = new FedStream();
+        var reader = new ServerSentEventReader(stream, TimeSpan.FromMilliseconds(200));
+        stream.Feed("data: {\"b64_json\":\"QUJD");
+        ServerSentEvent? e = await reader.ReadAsync(CancellationToken.None);
+        var error = await Assert.ThrowsAsync<TimeoutException>(() => e!.Data.CopyToAsync(Stream.Null));
+        Assert.Contains("sent nothing", error.Message);
     }
 
     [Fact]
-    public async Task LargeEvent_ArrivingInSmallPieces_ParsesInPlaceAsJson()
+    public async Task Events_WithDoneMarkerCrLfMultiLineDataAndALateEventName()
+    {
+        List<ReadEvent> events = await ReadAll(
+            "event: a\r\ndata: {\"x\":\"é\"}\r\n\r\n" +
+            "data: line one\ndata:line two\r\n: comment between\nid: 7\ndata\ndata: \r\nevent: late\n\n" +
+            ": keep-alive\n\nevent: no data\n\n" +
+            "data:\r\r\n\n" +
+            "data: [DONE]\n\n");
+
+        Assert.Equal(
+            [new ReadEvent("a", "{\"x\":\"é\"}"), new ReadEvent("late", "line one\nline two\n\n"), new ReadEvent(null, "\r"), new ReadEvent(null, "[DONE]")],
+            events);
+    }
+
+    [Fact]
+    public async Task UnreadData_IsSkippedWhenTheNextEventIsRead()
+    {
+        var reader = new ServerSentEventReader(new MemoryStream(Encoding.UTF8.GetBytes("data: one\ndata: more\n\nevent: b\ndata: two\n\n")), TimeSpan.FromSeconds(5));
+        ServerSentEvent? first = await reader.ReadAsync(CancellationToken.None);
+        byte[] part = new byte[2];
+        Assert.Equal(2, await first!.Data.ReadAsync(part));
+
+        Assert.Equal(new ReadEvent("b", "two"), await ReadEventAsync(reader));
+        Assert.Equal(0, await first.Data.ReadAsync(part)); // the earlier event's data is gone
+        Assert.Null(await reader.ReadAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task LargeEvent_ArrivingInSmallPieces_IsDecodedWithoutItsBase64EverBeingHeld()
     {
         byte[] image = new byte[3 * 1024 * 1024];
         new Random(7).NextBytes(image);
-        string json = "{\"type\":\"image_generation.partial_succeeded\",\"image_index\":0,\"b64_json\":\"" + Convert.ToBase64String(image) + "\"}";
+        string json = "{\"type\":\"image_generation.partial_succeeded\",\"image_index\":2,\"b64_json\":\"" + Convert.ToBase64String(image) + "\",\"size\":\"4096x4096\"}";
         var stream = new FedStream();
         byte[] wire = Encoding.UTF8.GetBytes("event: image_generation.partial_succeeded\ndata: " + json + "\n\n");
         for (int offset = 0; offset < wire.Length; offset += 50_000)
@@ -162,11 +198,16 @@ public sealed class ServerSentEventReaderTests
         var reader = new ServerSentEventReader(stream, TimeSpan.FromSeconds(30));
 
         ServerSentEvent? e = await reader.ReadAsync(CancellationToken.None);
+        var parser = new IncrementalJsonReader(e!.Data, 16 * 1024);
+        GenerationEventData? data = await GenerationBodyReader.ReadEventAsync(parser, CancellationToken.None);
 
-        Assert.NotNull(e);
-        Assert.Equal(json.Length, e!.Utf8Data.Length);
-        using var document = System.Text.Json.JsonDocument.Parse(e.Utf8Data);
-        Assert.Equal(image, document.RootElement.GetProperty("b64_json").GetBytesFromBase64());
+        Assert.Equal(image, data!.Image.Bytes);
+        Assert.Equal(2, data.ImageIndex);
+        Assert.Equal("4096x4096", data.Image.Size);
+        Assert.Equal("image_generation.partial_succeeded", e.Name);
+        // Both buffers the 4 MB of base64 passed through kept their starting 16 KB.
+        Assert.Equal(16 * 1024, reader.BufferSize);
+        Assert.Equal(16 * 1024, parser.BufferSize);
         Assert.Null(await reader.ReadAsync(CancellationToken.None));
     }
 }

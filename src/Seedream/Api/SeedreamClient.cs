@@ -266,9 +266,12 @@ namespace Seedream.Api
             while (true)
             {
                 ServerSentEvent? sse;
+                GenerationEventData? data;
                 try
                 {
+                    // The event's data is parsed as it arrives (b64_json decoded chunk by chunk), never collected first.
                     sse = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                    data = sse is null ? null : await GenerationBodyReader.ReadEventAsync(sse.Data, cancellationToken).ConfigureAwait(false);
                 }
                 catch (TimeoutException ex)
                 {
@@ -278,41 +281,31 @@ namespace Seedream.Api
                         "The server had accepted the request, so it may already be billed; it was not repeated.",
                         arrived, null, ex) { RequestId = result.RequestId, Attempts = result.Attempts, IdleTimedOut = true };
                 }
-                catch (Exception ex) when (IsBrokenBody(ex) && !cancellationToken.IsCancellationRequested)
+                catch (Exception ex) when (IsBrokenBody(ex) && !IsInvalidJson(ex) && !cancellationToken.IsCancellationRequested)
                 {
+                    // The connection broke; invalid event data is reported as an invalid answer by the caller.
                     throw StreamEndedEarly(result, ex);
                 }
 
-                if (sse is null)
+                if (sse is null || data is null)
                 {
-                    break;
+                    break; // the end of the stream, or its closing [DONE]
                 }
 
-                using ServerSentEvent current = sse; // its pooled buffer goes back once the event is handled
-                if (sse.IsDone)
+                string? type = sse.Name ?? data.Type;
+                result.Model = data.Model ?? result.Model;
+                if (data.Created is DateTimeOffset created)
                 {
-                    break;
-                }
-
-                using JsonDocument document = JsonDocument.Parse(sse.Utf8Data); // parsed in place: no string, no copy
-                JsonElement data = document.RootElement;
-                string? type = sse.Name ?? (data.TryGetProperty("type", out JsonElement t) ? t.GetString() : null);
-                if (data.TryGetProperty("model", out JsonElement model) && model.ValueKind == JsonValueKind.String)
-                {
-                    result.Model = model.GetString() ?? result.Model;
-                }
-
-                if (data.TryGetProperty("created", out JsonElement created) && created.TryGetInt64(out long seconds))
-                {
-                    result.Created = DateTimeOffset.FromUnixTimeSeconds(seconds);
+                    result.Created = created;
                 }
 
                 switch (type)
                 {
                     case StreamSucceeded:
                     case StreamFailed:
-                        int index = data.TryGetProperty("image_index", out JsonElement i) && i.TryGetInt32(out int n) ? n : result.Images.Count;
-                        GeneratedImage image = ResponseParser.ReadImage(data, index);
+                        GeneratedImage image = data.Image;
+                        image.Index = data.ImageIndex ?? result.Images.Count;
+                        SlotRules.Complete(image);
                         image.Model = result.Model;
                         image.Created = result.Created;
                         result.Images.Add(image);
@@ -320,16 +313,15 @@ namespace Seedream.Api
                         break;
                     case StreamCompleted:
                         completed = true;
-                        if (data.TryGetProperty("usage", out JsonElement usage))
+                        if (data.Usage != null)
                         {
-                            result.Usage = ResponseParser.ReadUsage(usage);
+                            result.Usage = data.Usage;
                         }
 
                         break;
                     default:
-                        if (data.TryGetProperty("error", out JsonElement error) && error.ValueKind == JsonValueKind.Object)
+                        if (data.Error is ApiError apiError)
                         {
-                            ApiError apiError = ResponseParser.ReadError(error);
                             throw new SeedreamStreamException(
                                 $"The stream reported {apiError.Code}: {apiError.Message} after {result.Images.Count(x => x.Succeeded)} image(s).",
                                 result.Images.Count(x => x.Succeeded), apiError) { RequestId = result.RequestId, Attempts = result.Attempts };
@@ -398,6 +390,8 @@ namespace Seedream.Api
 
         private static string? RequestIdOf(HttpResponseMessage response) =>
             response.Headers.TryGetValues("x-request-id", out var values) ? values.FirstOrDefault() : null;
+
+        private static bool IsInvalidJson(Exception ex) => ex is JsonException || ex is FormatException;
 
         private static bool IsBrokenBody(Exception ex) =>
             ex is IOException || ex is HttpRequestException || ex is JsonException || ex is FormatException || ex is ObjectDisposedException;

@@ -7,128 +7,307 @@ using System.Threading.Tasks;
 namespace Seedream.Api
 {
     /// <summary>
-    /// One server-sent event: its name (absent for plain data lines) and its data lines joined by newlines, kept as
-    /// the UTF-8 bytes that arrived, so a multi-megabyte b64_json event is parsed in place and never becomes a string.
+    /// One server-sent event. Its data (the data lines joined by newlines) is not collected: <see cref="Data"/> reads
+    /// it straight from the network as the consumer asks for it, so a multi-megabyte b64_json event is parsed as it
+    /// arrives and is never held whole.
     /// </summary>
-    public sealed class ServerSentEvent : IDisposable
+    public sealed class ServerSentEvent
     {
-        private static readonly byte[] DoneMarker = Encoding.ASCII.GetBytes("[DONE]");
-        private readonly PooledBuffer? _owner;
-        private string? _data;
-
-        public ServerSentEvent(string? name, ReadOnlyMemory<byte> utf8Data)
+        internal ServerSentEvent(ServerSentEventReader reader, string? name)
         {
             Name = name;
-            Utf8Data = utf8Data;
+            Data = new ServerSentEventDataStream(reader, this);
         }
 
-        internal ServerSentEvent(string? name, PooledBuffer owner, int start)
-            : this(name, owner.Slice(start))
-        {
-            _owner = owner;
-        }
+        /// <summary>
+        /// The event's name (null for plain data events). An "event:" line may follow the data, so the name is final
+        /// only once <see cref="Data"/> has been read to its end.
+        /// </summary>
+        public string? Name { get; internal set; }
 
-        public string? Name { get; }
-
-        public ReadOnlyMemory<byte> Utf8Data { get; }
-
-        /// <summary>The data as text (decoded on first use; the client itself reads <see cref="Utf8Data"/>).</summary>
-        public string Data => _data ??= Encoding.UTF8.GetString(Utf8Data.ToArray());
-
-        /// <summary>The stream's closing "data: [DONE]".</summary>
-        public bool IsDone => Utf8Data.Span.SequenceEqual(DoneMarker);
-
-        /// <summary>Gives the event's buffer back to the pool; <see cref="Utf8Data"/> must not be used afterwards.</summary>
-        public void Dispose() => _owner?.Dispose();
+        /// <summary>The event's data as UTF-8 bytes; it ends where the event ends. Readable until the next event is read.</summary>
+        public Stream Data { get; }
     }
 
     /// <summary>
-    /// Reads text/event-stream incrementally: each event is returned as soon as its blank line arrives.
-    /// Each read may wait at most the idle time-out for bytes.
+    /// Reads text/event-stream incrementally: each event is returned as soon as its first data line starts, and its
+    /// data is then read from the same small buffer up to the blank line that ends it.
+    /// Each network read may wait at most the idle time-out for bytes; cancellation disposes the stream.
     /// </summary>
     public sealed class ServerSentEventReader : IDisposable
     {
+        /// <summary>Field names longer than this are neither "data" nor "event" (a trailing CR included), so are not kept whole.</summary>
+        private const int FieldNameLimit = 8;
+
         private readonly Stream _stream;
         private readonly TimeSpan _idleTimeout;
-        private readonly byte[] _buffer = new byte[16 * 1024];
+        private readonly byte[] _buffer;
+        private readonly byte[] _fieldName = new byte[FieldNameLimit];
+        private readonly PooledBuffer _value = new PooledBuffer();
         private int _start;
         private int _end;
         private bool _endOfStream;
-        private PooledBuffer _line = new PooledBuffer();
+        private ServerSentEvent? _current;
+        private DataState _state = DataState.Ended;
+        private DataState _afterNewline = DataState.Value;
+        private byte[]? _drain;
 
         public ServerSentEventReader(Stream stream, TimeSpan idleTimeout)
+            : this(stream, idleTimeout, 16 * 1024)
+        {
+        }
+
+        internal ServerSentEventReader(Stream stream, TimeSpan idleTimeout, int bufferSize)
         {
             _stream = stream;
             _idleTimeout = idleTimeout;
+            _buffer = new byte[Math.Max(FieldNameLimit, bufferSize)];
         }
 
-        /// <summary>The next event, or null at the end of the stream.</summary>
+        /// <summary>Where the current event's data stands.</summary>
+        private enum DataState
+        {
+            /// <summary>Inside a data line's value.</summary>
+            Value,
+
+            /// <summary>A data line ended: the next line may continue the data, rename the event, or end it.</summary>
+            BetweenLines,
+
+            /// <summary>Another data line follows: the newline that joins it comes first.</summary>
+            Newline,
+
+            /// <summary>The event ended (a blank line or the end of the stream).</summary>
+            Ended,
+        }
+
+        /// <summary>What a line is, from its field name.</summary>
+        private enum LineKind
+        {
+            EndOfStream,
+            Blank,
+            Data,
+            Event,
+            Other,
+        }
+
+        /// <summary>The buffer the event data passes through (for tests of the memory bound); it never grows.</summary>
+        internal int BufferSize => _buffer.Length;
+
+        /// <summary>
+        /// The next event, or null at the end of the stream. Whatever is left unread of the previous event's data is
+        /// skipped first. Events without data lines are ignored, as are comments and unknown fields.
+        /// </summary>
         public async Task<ServerSentEvent?> ReadAsync(CancellationToken cancellationToken)
         {
+            await SkipRestOfEventAsync(cancellationToken).ConfigureAwait(false);
+            _current = null;
             string? name = null;
-            PooledBuffer? data = null;
-            int dataStart = 0;
             while (true)
             {
-                if (!await ReadLineAsync(cancellationToken).ConfigureAwait(false))
+                (LineKind kind, bool lineEnded) = await ReadFieldNameAsync(cancellationToken).ConfigureAwait(false);
+                switch (kind)
                 {
-                    return data is null ? null : Create(name, data, dataStart);
-                }
+                    case LineKind.EndOfStream:
+                        return null;
+                    case LineKind.Blank:
+                        name = null; // an event without data: nothing to dispatch
+                        break;
+                    case LineKind.Event:
+                        name = await ReadValueAsync(lineEnded, cancellationToken).ConfigureAwait(false);
+                        break;
+                    case LineKind.Data:
+                        _state = lineEnded ? DataState.BetweenLines : DataState.Value;
+                        if (!lineEnded)
+                        {
+                            await SkipOneSpaceAsync(cancellationToken).ConfigureAwait(false);
+                        }
 
-                byte[] line = _line.Array;
-                int length = _line.Length;
-                if (length == 0)
-                {
-                    if (data != null)
-                    {
-                        return Create(name, data, dataStart);
-                    }
-
-                    name = null;
-                    continue;
-                }
-
-                if (line[0] == (byte)':')
-                {
-                    continue; // comment / keep-alive
-                }
-
-                int colon = Array.IndexOf(line, (byte)':', 0, length);
-                int fieldLength = colon < 0 ? length : colon;
-                int valueStart = colon < 0 ? length : colon + 1;
-                if (valueStart < length && line[valueStart] == (byte)' ')
-                {
-                    valueStart++;
-                }
-
-                if (IsField(line, fieldLength, "event"))
-                {
-                    name = Encoding.UTF8.GetString(line, valueStart, length - valueStart);
-                }
-                else if (IsField(line, fieldLength, "data"))
-                {
-                    if (data is null)
-                    {
-                        // The usual single data line: the event keeps the line's own buffer instead of a copy.
-                        data = _line;
-                        dataStart = valueStart;
-                        _line = new PooledBuffer();
-                    }
-                    else
-                    {
-                        data.Append((byte)'\n');
-                        data.Append(line, valueStart, length - valueStart);
-                    }
+                        _current = new ServerSentEvent(this, name);
+                        return _current;
+                    default:
+                        await SkipLineAsync(lineEnded, cancellationToken).ConfigureAwait(false);
+                        break;
                 }
             }
         }
 
-        private static ServerSentEvent Create(string? name, PooledBuffer data, int start) => new ServerSentEvent(name, data, start);
+        /// <summary>Gives the value buffer back to the pool.</summary>
+        public void Dispose() => _value.Dispose();
 
-        /// <summary>Gives the line buffer back to the pool.</summary>
-        public void Dispose() => _line.Dispose();
+        /// <summary>Reads the data of <paramref name="owner"/>; 0 at its end, or once a later event has been read.</summary>
+        internal async Task<int> ReadDataAsync(ServerSentEvent owner, byte[] destination, int offset, int count, CancellationToken cancellationToken)
+        {
+            if (!ReferenceEquals(owner, _current) || count == 0)
+            {
+                return 0;
+            }
 
-        private static bool IsField(byte[] line, int length, string field)
+            while (true)
+            {
+                switch (_state)
+                {
+                    case DataState.Value:
+                        int copied = CopyValue(destination, offset, count);
+                        if (copied > 0)
+                        {
+                            return copied;
+                        }
+
+                        if (_state == DataState.Value && !await FillAsync(cancellationToken).ConfigureAwait(false))
+                        {
+                            // The stream ended inside the line: so did the event (a CR held back is the line break's).
+                            _start = _end;
+                            _state = DataState.Ended;
+                        }
+
+                        break;
+                    case DataState.Newline:
+                        destination[offset] = (byte)'\n';
+                        _state = _afterNewline;
+                        return 1;
+                    case DataState.BetweenLines:
+                        await ReadNextLineOfEventAsync(owner, cancellationToken).ConfigureAwait(false);
+                        break;
+                    default:
+                        return 0;
+                }
+            }
+        }
+
+        /// <summary>
+        /// Copies buffered value bytes up to the line end. A CR is held back until the next byte shows whether it
+        /// belongs to a CRLF. Moves on to <see cref="DataState.BetweenLines"/> at the line end; 0 when more must be read.
+        /// </summary>
+        private int CopyValue(byte[] destination, int offset, int count)
+        {
+            int pending = _end - _start;
+            int newline = pending > 0 ? Array.IndexOf(_buffer, (byte)'\n', _start, pending) : -1;
+            int stop = newline >= 0 ? newline : _end;
+            int available = stop - _start;
+            if (available > 0 && _buffer[stop - 1] == (byte)'\r')
+            {
+                available--;
+            }
+
+            if (available > 0)
+            {
+                int n = Math.Min(count, available);
+                Buffer.BlockCopy(_buffer, _start, destination, offset, n);
+                _start += n;
+                return n;
+            }
+
+            if (newline >= 0)
+            {
+                _start = newline + 1;
+                _state = DataState.BetweenLines;
+            }
+
+            return 0;
+        }
+
+        /// <summary>After a data line: another data line continues the data, an event line renames it, a blank line or the end ends it.</summary>
+        private async Task ReadNextLineOfEventAsync(ServerSentEvent owner, CancellationToken cancellationToken)
+        {
+            (LineKind kind, bool lineEnded) = await ReadFieldNameAsync(cancellationToken).ConfigureAwait(false);
+            switch (kind)
+            {
+                case LineKind.EndOfStream:
+                case LineKind.Blank:
+                    _state = DataState.Ended;
+                    break;
+                case LineKind.Event:
+                    owner.Name = await ReadValueAsync(lineEnded, cancellationToken).ConfigureAwait(false);
+                    break;
+                case LineKind.Data:
+                    // The joining newline comes first; a line without a colon ("data" alone) adds only that newline.
+                    _state = DataState.Newline;
+                    _afterNewline = lineEnded ? DataState.BetweenLines : DataState.Value;
+                    if (!lineEnded)
+                    {
+                        await SkipOneSpaceAsync(cancellationToken).ConfigureAwait(false);
+                    }
+
+                    break;
+                default:
+                    await SkipLineAsync(lineEnded, cancellationToken).ConfigureAwait(false);
+                    break;
+            }
+        }
+
+        private async Task SkipRestOfEventAsync(CancellationToken cancellationToken)
+        {
+            if (_current is null)
+            {
+                return;
+            }
+
+            _drain ??= new byte[4096];
+            while (await ReadDataAsync(_current, _drain, 0, _drain.Length, cancellationToken).ConfigureAwait(false) > 0)
+            {
+            }
+        }
+
+        /// <summary>
+        /// Reads a line's field name, up to its colon or line end. The line is consumed up to there: when it ended
+        /// (no colon), there is no value to read or skip.
+        /// </summary>
+        private async Task<(LineKind Kind, bool LineEnded)> ReadFieldNameAsync(CancellationToken cancellationToken)
+        {
+            int length = 0;
+            bool tooLong = false;
+            bool colon = false;
+            bool newline = false;
+            while (true)
+            {
+                if (_start == _end && !await FillAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    break;
+                }
+
+                byte b = _buffer[_start++];
+                if (b == (byte)':')
+                {
+                    colon = true;
+                    break;
+                }
+
+                if (b == (byte)'\n')
+                {
+                    newline = true;
+                    break;
+                }
+
+                if (length < FieldNameLimit)
+                {
+                    _fieldName[length++] = b;
+                }
+                else
+                {
+                    tooLong = true;
+                }
+            }
+
+            if (!colon && !tooLong && length > 0 && _fieldName[length - 1] == (byte)'\r')
+            {
+                length--;
+            }
+
+            if (length == 0 && !tooLong)
+            {
+                return colon ? (LineKind.Other, false) // a comment or keep-alive
+                    : newline ? (LineKind.Blank, true)
+                    : (LineKind.EndOfStream, true);
+            }
+
+            LineKind kind = tooLong ? LineKind.Other
+                : IsField(length, "data") ? LineKind.Data
+                : IsField(length, "event") ? LineKind.Event
+                : LineKind.Other;
+            return (kind, !colon);
+        }
+
+        private bool IsField(int length, string field)
         {
             if (length != field.Length)
             {
@@ -137,7 +316,7 @@ namespace Seedream.Api
 
             for (int i = 0; i < length; i++)
             {
-                if (line[i] != (byte)field[i])
+                if (_fieldName[i] != (byte)field[i])
                 {
                     return false;
                 }
@@ -146,50 +325,80 @@ namespace Seedream.Api
             return true;
         }
 
-        /// <summary>Reads the next line into <c>_line</c> without its line break; false at the end of the stream.</summary>
-        private async Task<bool> ReadLineAsync(CancellationToken cancellationToken)
+        /// <summary>After a field's colon: one leading space belongs to the syntax, not the value.</summary>
+        private async Task SkipOneSpaceAsync(CancellationToken cancellationToken)
         {
-            _line.Clear();
+            if ((_start < _end || await FillAsync(cancellationToken).ConfigureAwait(false)) && _buffer[_start] == (byte)' ')
+            {
+                _start++;
+            }
+        }
+
+        /// <summary>The rest of a short line (an event name) as text, without the leading space and the line break.</summary>
+        private async Task<string> ReadValueAsync(bool lineEnded, CancellationToken cancellationToken)
+        {
+            if (lineEnded)
+            {
+                return "";
+            }
+
+            await SkipOneSpaceAsync(cancellationToken).ConfigureAwait(false);
+            _value.Clear();
             while (true)
             {
                 int newline = _start < _end ? Array.IndexOf(_buffer, (byte)'\n', _start, _end - _start) : -1;
-                if (newline >= 0)
+                int stop = newline >= 0 ? newline : _end;
+                _value.Append(_buffer, _start, stop - _start);
+                _start = newline >= 0 ? newline + 1 : _end;
+                if (newline >= 0 || !await FillAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    _line.Append(_buffer, _start, newline - _start);
-                    _start = newline + 1;
-                    TrimCarriageReturn();
-                    return true;
-                }
-
-                _line.Append(_buffer, _start, _end - _start);
-                _start = _end = 0;
-                if (_endOfStream)
-                {
-                    TrimCarriageReturn();
-                    return _line.Length > 0;
-                }
-
-                int read = await ReadWithIdleTimeoutAsync(cancellationToken).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    _endOfStream = true;
-                }
-                else
-                {
-                    _end = read;
+                    break;
                 }
             }
-        }
 
-        private void TrimCarriageReturn()
-        {
-            if (_line.Length > 0 && _line.Array[_line.Length - 1] == (byte)'\r')
+            if (_value.Length > 0 && _value.Array[_value.Length - 1] == (byte)'\r')
             {
-                _line.Shorten(1);
+                _value.Shorten(1);
+            }
+
+            return Encoding.UTF8.GetString(_value.Array, 0, _value.Length);
+        }
+
+        /// <summary>Skips to the next line (a comment, an unknown field), however long.</summary>
+        private async Task SkipLineAsync(bool lineEnded, CancellationToken cancellationToken)
+        {
+            while (!lineEnded)
+            {
+                int newline = _start < _end ? Array.IndexOf(_buffer, (byte)'\n', _start, _end - _start) : -1;
+                _start = newline >= 0 ? newline + 1 : _end;
+                lineEnded = newline >= 0 || !await FillAsync(cancellationToken).ConfigureAwait(false);
             }
         }
 
-        private async Task<int> ReadWithIdleTimeoutAsync(CancellationToken cancellationToken)
+        /// <summary>Reads more bytes after the unread ones (at most a held-back CR); false at the end of the stream.</summary>
+        private async Task<bool> FillAsync(CancellationToken cancellationToken)
+        {
+            if (_endOfStream)
+            {
+                return false;
+            }
+
+            int pending = _end - _start;
+            Buffer.BlockCopy(_buffer, _start, _buffer, 0, pending);
+            _start = 0;
+            _end = pending;
+            int read = await ReadWithIdleTimeoutAsync(_end, _buffer.Length - _end, cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                _endOfStream = true;
+                return false;
+            }
+
+            _end += read;
+            return true;
+        }
+
+        private async Task<int> ReadWithIdleTimeoutAsync(int offset, int count, CancellationToken cancellationToken)
         {
             using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             idle.CancelAfter(_idleTimeout);
@@ -199,13 +408,51 @@ namespace Seedream.Api
             {
                 try
                 {
-                    return await _stream.ReadAsync(_buffer, 0, _buffer.Length, idle.Token).ConfigureAwait(false);
+                    return await _stream.ReadAsync(_buffer, offset, count, idle.Token).ConfigureAwait(false);
                 }
                 catch (Exception) when (idle.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
                 {
                     throw new TimeoutException($"The stream sent nothing for {_idleTimeout.TotalSeconds:0.#} s.");
                 }
             }
+        }
+    }
+
+    /// <summary>An event's data as a read-only stream over the reader's buffer; it ends where the event ends.</summary>
+    internal sealed class ServerSentEventDataStream : Stream
+    {
+        private readonly ServerSentEventReader _reader;
+        private readonly ServerSentEvent _owner;
+
+        public ServerSentEventDataStream(ServerSentEventReader reader, ServerSentEvent owner)
+        {
+            _reader = reader;
+            _owner = owner;
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            _reader.ReadDataAsync(_owner, buffer, offset, count, cancellationToken);
+
+        public override int Read(byte[] buffer, int offset, int count) =>
+            ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        /// <summary>Nothing to release: the network stream belongs to the reader (which a cancelled read disposes).</summary>
+        protected override void Dispose(bool disposing)
+        {
         }
     }
 }
