@@ -4,8 +4,8 @@ using Seedream.Api;
 namespace Seedream.Tests;
 
 /// <summary>
-/// The plain whole-document reading of a success body, kept only as the oracle the incremental
-/// <see cref="GenerationBodyReader"/> is compared with. It uses the product's own slot and usage rules.
+/// The plain whole-document reading of success bodies and stream events, kept only as the oracle the incremental
+/// <see cref="GenerationBodyReader"/> is compared with. It applies the product's own <see cref="SlotRules"/>.
 /// </summary>
 internal static class ReferenceBodyParser
 {
@@ -31,7 +31,7 @@ internal static class ReferenceBodyParser
             int index = 0;
             foreach (JsonElement item in data.EnumerateArray())
             {
-                GeneratedImage image = ResponseParser.ReadImage(item, index++);
+                GeneratedImage image = ReadImage(item, index++);
                 image.Model = result.Model;
                 image.Created = result.Created;
                 result.Images.Add(image);
@@ -40,7 +40,46 @@ internal static class ReferenceBodyParser
 
         if (root.TryGetProperty("usage", out JsonElement usage) && usage.ValueKind == JsonValueKind.Object)
         {
-            result.Usage = ResponseParser.ReadUsage(usage);
+            result.Usage = ReadUsage(usage);
         }
     }
+
+    /// <summary>One data[] slot, or the image fields of a partial_succeeded/partial_failed event.</summary>
+    public static GeneratedImage ReadImage(JsonElement item, int index)
+    {
+        if (item.ValueKind != JsonValueKind.Object)
+        {
+            return SlotRules.NotAnObject(index);
+        }
+
+        var image = new GeneratedImage { Index = index };
+        if (item.TryGetProperty("error", out JsonElement error) && error.ValueKind == JsonValueKind.Object)
+        {
+            image.Error = ReadError(error);
+        }
+
+        image.Url = GetString(item, "url");
+        image.Size = GetString(item, "size");
+        if (item.TryGetProperty("b64_json", out JsonElement base64) && base64.ValueKind == JsonValueKind.String)
+        {
+            image.Bytes = base64.GetBytesFromBase64();
+        }
+
+        return SlotRules.Complete(image);
+    }
+
+    public static GenerationUsage ReadUsage(JsonElement usage) =>
+        new(
+            (int)GetInt64(usage, "generated_images"),
+            GetInt64(usage, "output_tokens"),
+            GetInt64(usage, "total_tokens"));
+
+    public static ApiError ReadError(JsonElement error) =>
+        SlotRules.Error(GetString(error, "code"), GetString(error, "message"), GetString(error, "param"), GetString(error, "type"));
+
+    private static string? GetString(JsonElement element, string name) =>
+        element.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static long GetInt64(JsonElement element, string name) =>
+        element.TryGetProperty(name, out JsonElement value) && value.TryGetInt64(out long number) ? number : 0;
 }

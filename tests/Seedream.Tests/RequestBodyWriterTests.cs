@@ -166,11 +166,13 @@ public class ResponseParserTests
     }
 
     [Fact]
-    public void Slot_WithNeitherUrlNorDataNorError_IsAnInvalidResponse()
+    public async Task Slot_WithNeitherUrlNorDataNorError_IsAnInvalidResponse()
     {
-        using JsonDocument document = JsonDocument.Parse("""{"size":"10x10"}""");
-        GeneratedImage image = ResponseParser.ReadImage(document.RootElement, 3);
-        Assert.Equal(3, image.Index);
+        byte[] body = Encoding.UTF8.GetBytes("""{"data":[{"url":"https://img.example/0.png"},{"size":"10x10"}]}""");
+        var result = new GenerationResult();
+        await GenerationBodyReader.ReadAsync(new MemoryStream(body), result, CancellationToken.None);
+        GeneratedImage image = result.Images[1];
+        Assert.Equal(1, image.Index);
         Assert.False(image.Succeeded);
         Assert.Equal("InvalidResponse", image.Error!.Code);
     }

@@ -125,11 +125,11 @@ public sealed class StreamEventReadingTests
         if (type == Succeeded || type == Failed)
         {
             int index = data.TryGetProperty("image_index", out JsonElement i) && i.TryGetInt32(out int n) ? n : ImagesSoFar;
-            image = ResponseParser.ReadImage(data, index);
+            image = ReferenceBodyParser.ReadImage(data, index);
         }
 
-        GenerationUsage? usage = type == Completed && data.TryGetProperty("usage", out JsonElement u) ? ResponseParser.ReadUsage(u) : null;
-        ApiError? error = image is null && data.TryGetProperty("error", out JsonElement e) && e.ValueKind == JsonValueKind.Object ? ResponseParser.ReadError(e) : null;
+        GenerationUsage? usage = type == Completed && data.TryGetProperty("usage", out JsonElement u) ? ReferenceBodyParser.ReadUsage(u) : null;
+        ApiError? error = image is null && data.TryGetProperty("error", out JsonElement e) && e.ValueKind == JsonValueKind.Object ? ReferenceBodyParser.ReadError(e) : null;
         return Summary(type, model, created, image, usage, error);
     }
 

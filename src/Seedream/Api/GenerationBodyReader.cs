@@ -179,7 +179,7 @@ namespace Seedream.Api
 
         /// <summary>
         /// Reads the value of <paramref name="name"/> into <paramref name="image"/> when it is one of a slot's fields
-        /// (url, size, b64_json, error; the rules are <see cref="SlotRules"/>, as in <see cref="ResponseParser.ReadImage"/>);
+        /// (url, size, b64_json, error; the rules are <see cref="SlotRules"/>);
         /// false, with nothing read, for any other name.
         /// </summary>
         private static async Task<bool> ReadImageFieldAsync(IncrementalJsonReader json, string name, GeneratedImage image, CancellationToken cancellationToken)

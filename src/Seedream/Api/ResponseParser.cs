@@ -4,42 +4,11 @@ using System.Text.Json;
 
 namespace Seedream.Api
 {
-    /// <summary>Reads the API's JSON pieces: data[] slots, usage, error bodies and stream event data. Whole success
-    /// bodies are read incrementally by <see cref="GenerationBodyReader"/>.</summary>
+    /// <summary>Reads the API's error bodies. Success bodies and stream events are read incrementally by
+    /// <see cref="GenerationBodyReader"/>; both follow <see cref="SlotRules"/>.</summary>
     public static class ResponseParser
     {
-        /// <summary>One data[] slot, or the image fields of a partial_succeeded/partial_failed event.</summary>
-        public static GeneratedImage ReadImage(JsonElement item, int index)
-        {
-            if (item.ValueKind != JsonValueKind.Object)
-            {
-                return SlotRules.NotAnObject(index);
-            }
-
-            var image = new GeneratedImage { Index = index };
-
-            if (item.TryGetProperty("error", out JsonElement error) && error.ValueKind == JsonValueKind.Object)
-            {
-                image.Error = ReadError(error);
-            }
-
-            image.Url = GetString(item, "url");
-            image.Size = GetString(item, "size");
-            if (item.TryGetProperty("b64_json", out JsonElement base64) && base64.ValueKind == JsonValueKind.String)
-            {
-                image.Bytes = base64.GetBytesFromBase64();
-            }
-
-            return SlotRules.Complete(image);
-        }
-
-        public static GenerationUsage ReadUsage(JsonElement usage) =>
-            new GenerationUsage(
-                (int)GetInt64(usage, "generated_images"),
-                GetInt64(usage, "output_tokens"),
-                GetInt64(usage, "total_tokens"));
-
-        public static ApiError ReadError(JsonElement error) =>
+        private static ApiError ReadError(JsonElement error) =>
             SlotRules.Error(GetString(error, "code"), GetString(error, "message"), GetString(error, "param"), GetString(error, "type"));
 
         /// <summary>
@@ -100,9 +69,6 @@ namespace Seedream.Api
 
         private static string? GetString(JsonElement element, string name) =>
             element.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-        private static long GetInt64(JsonElement element, string name) =>
-            element.TryGetProperty(name, out JsonElement value) && value.TryGetInt64(out long number) ? number : 0;
     }
 
     /// <summary>

@@ -43,7 +43,7 @@ namespace Seedream.Api
         private readonly TimeSpan _idleTimeout;
         private readonly byte[] _buffer;
         private readonly byte[] _fieldName = new byte[FieldNameLimit];
-        private readonly PooledBuffer _value = new PooledBuffer();
+        private readonly MemoryStream _value = new MemoryStream(); // an event name: a few bytes
         private int _start;
         private int _end;
         private bool _endOfStream;
@@ -343,12 +343,12 @@ namespace Seedream.Api
             }
 
             await SkipOneSpaceAsync(cancellationToken).ConfigureAwait(false);
-            _value.Clear();
+            _value.SetLength(0);
             while (true)
             {
                 int newline = _start < _end ? Array.IndexOf(_buffer, (byte)'\n', _start, _end - _start) : -1;
                 int stop = newline >= 0 ? newline : _end;
-                _value.Append(_buffer, _start, stop - _start);
+                _value.Write(_buffer, _start, stop - _start);
                 _start = newline >= 0 ? newline + 1 : _end;
                 if (newline >= 0 || !await FillAsync(cancellationToken).ConfigureAwait(false))
                 {
@@ -356,12 +356,14 @@ namespace Seedream.Api
                 }
             }
 
-            if (_value.Length > 0 && _value.Array[_value.Length - 1] == (byte)'\r')
+            int length = (int)_value.Length;
+            byte[] bytes = _value.GetBuffer();
+            if (length > 0 && bytes[length - 1] == (byte)'\r')
             {
-                _value.Shorten(1);
+                length--;
             }
 
-            return Encoding.UTF8.GetString(_value.Array, 0, _value.Length);
+            return Encoding.UTF8.GetString(bytes, 0, length);
         }
 
         /// <summary>Skips to the next line (a comment, an unknown field), however long.</summary>
