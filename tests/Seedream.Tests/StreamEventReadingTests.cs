@@ -167,26 +167,4 @@ public sealed class StreamEventReadingTests
         string used = usage is null ? "-" : $"{usage.GeneratedImages}/{usage.OutputTokens}/{usage.TotalTokens}";
         return $"type={type} model={model} created={created} image=[{slot}] usage={used} error={Error(error)}";
     }
-
-    /// <summary>Hands out the wire a few bytes at a time (1..max, varied by seed), as a slow network would.</summary>
-    private sealed class ChunkedStream(byte[] data, int maxBytesPerRead, int seed = 0) : ReadOnlyTestStream
-    {
-        private readonly Random _random = new(seed);
-        private int _position;
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            int limit = maxBytesPerRead == int.MaxValue ? count : _random.Next(1, maxBytesPerRead + 1);
-            int n = Math.Min(Math.Min(count, limit), data.Length - _position);
-            Array.Copy(data, _position, buffer, offset, n);
-            _position += n;
-            return n;
-        }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            return Task.FromResult(Read(buffer, offset, count));
-        }
-    }
 }
