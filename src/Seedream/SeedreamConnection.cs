@@ -23,6 +23,7 @@ namespace Seedream
             BaseUriSource = baseUriSource;
             ApiKey = apiKey;
             ApiKeySource = apiKeySource;
+            (CatalogPath, CatalogSource) = CurrentCatalogPath();
         }
 
         public string Provider => ProviderInfo.Name;
@@ -35,6 +36,27 @@ namespace Seedream
         public string ApiKeySource { get; }
 
         public bool HasApiKey => ApiKey != null;
+
+        /// <summary>The user's catalog file laid over the module's (Connect-Seedream -CatalogPath, else $env:SEEDREAM_CATALOG); null for none.</summary>
+        public string? CatalogPath { get; }
+
+        /// <summary>Connect-Seedream, Environment:SEEDREAM_CATALOG or None.</summary>
+        public string CatalogSource { get; }
+
+        /// <summary>The user's catalog path in effect and where it came from: Connect-Seedream, then the environment, then none.</summary>
+        internal static (string? Path, string Source) CurrentCatalogPath()
+        {
+            if (ConnectionDefaults.Current?.CatalogPath is string connected)
+            {
+                return (connected, "Connect-Seedream");
+            }
+
+            string? fromEnvironment = Environment.GetEnvironmentVariable(ModelCatalog.UserCatalogVariable);
+            return string.IsNullOrWhiteSpace(fromEnvironment) ? (null, "None") : (fromEnvironment!.Trim(), "Environment:" + ModelCatalog.UserCatalogVariable);
+        }
+
+        /// <summary>The catalog in effect: the module's, with the user's file on top when one is set. Throws <see cref="CatalogException"/> for a bad file.</summary>
+        internal static SeedreamCatalog CurrentCatalog() => ModelCatalog.Load(CurrentCatalogPath().Path);
 
         internal SeedreamProvider ProviderInfo { get; }
         internal SecureString? ApiKey { get; }
@@ -115,16 +137,20 @@ namespace Seedream
         private static readonly ConditionalWeakTable<Runspace, ConnectionDefaults> ByRunspace = new ConditionalWeakTable<Runspace, ConnectionDefaults>();
         private static ConnectionDefaults? _withoutRunspace;
 
-        public ConnectionDefaults(SeedreamProvider provider, Uri? baseUri, SecureString? apiKey)
+        public ConnectionDefaults(SeedreamProvider provider, Uri? baseUri, SecureString? apiKey, string? catalogPath = null)
         {
             Provider = provider;
             BaseUri = baseUri;
             ApiKey = apiKey;
+            CatalogPath = catalogPath;
         }
 
         public SeedreamProvider Provider { get; }
         public Uri? BaseUri { get; }
         public SecureString? ApiKey { get; }
+
+        /// <summary>Connect-Seedream -CatalogPath, as a full path; it applies whatever the provider.</summary>
+        public string? CatalogPath { get; }
 
         public static ConnectionDefaults? Current
         {

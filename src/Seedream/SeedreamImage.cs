@@ -29,8 +29,17 @@ namespace Seedream
         /// <summary>Created + 24 hours for hosted URLs; null when the bytes are in <see cref="ImageBytes"/>.</summary>
         public DateTimeOffset? ExpiresAt { get; set; }
 
-        /// <summary>jpeg or png.</summary>
+        /// <summary>jpeg or png: as the answer states it (output_format), else as the inline bytes show, else as asked.</summary>
         public string OutputFormat { get; set; } = "jpeg";
+
+        /// <summary>The answer's background (transparent, opaque) where the model sends it; null otherwise.</summary>
+        public string? Background { get; set; }
+
+        /// <summary>
+        /// Estimated US dollars for this image, from the catalog's list price of the model on the provider: its image
+        /// price plus its share of any per-request and per-reference charge. Null for a model the catalog does not know.
+        /// </summary>
+        public decimal? Cost { get; set; }
 
         /// <summary>
         /// The answer's usage. Null for streamed images: a stream reports usage only after its last image, when the

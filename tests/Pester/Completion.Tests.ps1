@@ -22,7 +22,7 @@ Describe 'Tab completion' {
             @{ Command = 'Edit-SeedreamImage' }
         ) {
             $offered = Get-Completion "$Command -Model "
-            $offered | Should -Be @('seedream-5-0-260128', 'seedream-5-0-lite-260128', 'seedream-4-5-251128', 'seedream-4-0-250828', "'5.0-lite'", "'4.5'", "'4.0'")
+            $offered | Should -Be @('seedream-5-0-260128', 'seedream-5-0-lite-260128', 'seedream-4-5-251128', 'seedream-4-0-250828', "'5.0-lite'", 'lite', "'4.5'", "'4.0'")
         }
 
         It 'offers doubao- ids after Connect-Seedream -Provider Volcengine' {

@@ -74,7 +74,7 @@ Describe 'Providers and connection' {
             Connect-Seedream -Provider $Provider -BaseUri $Fake.$Base
             $refusal = Get-Refusal { Edit-SeedreamImage -Prompt p -Image (New-ReferenceUrl $Over) }
             $refusal.FullyQualifiedErrorId | Should -BeLike 'Seedream.InvalidParameter,*'
-            $refusal.Exception.Message | Should -Be "Parameter -Image: $Provider accepts at most $Limit reference images; $Over were given."
+            $refusal.Exception.Message | Should -Be "Parameter -Image: $Provider accepts at most $Limit reference images for 5.0-lite; $Over were given."
             @(Get-FakeRequest $Fake) | Should -HaveCount 0
 
             $null = Edit-SeedreamImage -Prompt p -Image (New-ReferenceUrl $Limit)
@@ -338,7 +338,7 @@ Describe 'Providers and connection' {
             $found.Family | Should -Be '4.5'
             $problems | Should -HaveCount 1
             $problems[0].FullyQualifiedErrorId | Should -BeLike 'Seedream.ModelNotInCatalog,*'
-            "$($problems[0])" | Should -Match "No model 'nope' in the catalog. Known: 5.0-lite, 4.5, 4.0"
+            "$($problems[0])" | Should -Match "No model 'nope' in the catalog for APIYI. Known: 5.0-lite, 4.5, 4.0"
             Get-SeedreamModel -Name 'nope*' -ErrorVariable none -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
             $none | Should -HaveCount 0
         }

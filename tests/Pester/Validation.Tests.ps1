@@ -71,8 +71,8 @@ Describe 'Validation before any request' {
             @{ Rule = 'MaxImages 0'; Parameter = '-MaxImages'; Says = 'between 1 and 15; 0 was given'; Command = { New-SeedreamImage -Prompt p -MaxImages 0 } }
             @{ Rule = 'MaxImages 16'; Parameter = '-MaxImages'; Says = 'between 1 and 15; 16 was given'; Command = { New-SeedreamImage -Prompt p -MaxImages 16 } }
             @{ Rule = 'MaxImages -1'; Parameter = '-MaxImages'; Says = 'between 1 and 15'; Command = { New-SeedreamImage -Prompt p -MaxImages -1 } }
-            @{ Rule = '11 references on APIYI'; Parameter = '-Image'; Says = 'APIYI accepts at most 10 reference images; 11 were given'; Command = { Edit-SeedreamImage -Prompt p -Image (New-ReferenceUrl 11) } }
-            @{ Rule = '11 piped references fused on APIYI'; Parameter = '-Image'; Says = 'at most 10 reference images; 11'; Command = { New-ReferenceUrl 11 | Edit-SeedreamImage -Prompt p -Fuse } }
+            @{ Rule = '11 references on APIYI'; Parameter = '-Image'; Says = 'APIYI accepts at most 10 reference images for 5.0-lite; 11 were given'; Command = { Edit-SeedreamImage -Prompt p -Image (New-ReferenceUrl 11) } }
+            @{ Rule = '11 piped references fused on APIYI'; Parameter = '-Image'; Says = 'at most 10 reference images for 5.0-lite; 11'; Command = { New-ReferenceUrl 11 | Edit-SeedreamImage -Prompt p -Fuse } }
             @{ Rule = 'references plus MaxImages over 15'; Parameter = '-MaxImages'; Says = 'plus MaxImages must be at most 15; 5 references \+ 11 images = 16.*at most 10 images'; Command = { Edit-SeedreamImage -Prompt p -Image (New-ReferenceUrl 5) -MaxImages 11 } }
             @{ Rule = 'references plus MaxImages over 15 (10 + 6)'; Parameter = '-MaxImages'; Says = 'at most 15'; Command = { Edit-SeedreamImage -Prompt p -Image (New-ReferenceUrl 10) -MaxImages 6 } }
             @{ Rule = 'fast prompt optimisation on 4.5'; Parameter = '-OptimizePromptMode'; Says = "does not offer prompt optimisation mode 'fast'; it offers standard"; Command = { New-SeedreamImage -Prompt p -Model 4.5 -OptimizePromptMode Fast } }
@@ -274,7 +274,7 @@ Describe 'Validation before any request' {
             $requests | Should -HaveCount 1
             $requests[0].body.model | Should -Be 'seedream-9-0-990101'
             @($warnings) | Should -HaveCount 1
-            "$($warnings[0])" | Should -Match "Model 'seedream-9-0-990101' is not in the module's catalog; it is sent as is"
+            "$($warnings[0])" | Should -Match "Model 'seedream-9-0-990101' is not in the module's catalog for APIYI\. It is sent as is, with only the fields you set"
         }
 
         It 'sends an endpoint id (ep-...) as is with one warning for a whole pipeline, and the fake answers 200' {

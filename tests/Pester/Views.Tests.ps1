@@ -72,16 +72,23 @@ Describe 'Views' {
     }
 
     Describe 'Catalog' {
-        It 'shows each model with its sizes, formats, reference limit, streaming and price' {
+        It 'shows each model with its id, status and price rule, within 80 columns' {
             $text = Get-SeedreamModel | Format-Text -As Default
-            $text | Should -Match '(?m)^\s*Family\s+Id\s+Sizes\s+Formats\s+MaxRefs\s+Stream\s+USD/Image\s*$'
-            $text | Should -Match '5\.0-lite\s+seedream-5-0-260128\s+2K,3K\s+jpeg,png\s+10\s+True\s+0\.035'
-            $text | Should -Match '4\.5\s+seedream-4-5-251128\s+2K,4K\s+jpeg\s+10\s+True\s+0\.04'
-            $text | Should -Match '4\.0\s+seedream-4-0-250828\s+1K,2K,4K\s+jpeg\s+10\s+True\s+0\.03'
+            $text | Should -Match '(?m)^\s*Family\s+Id\s+Status\s+Price \(USD\)\s*$'
+            $text | Should -Match '5\.0-lite\s+seedream-5-0-260128\s+Live\s+\$0\.035'
+            $text | Should -Match '4\.5\s+seedream-4-5-251128\s+Live\s+\$0\.04'
+            $text | Should -Match '4\.0\s+seedream-4-0-250828\s+Live\s+\$0\.03'
+            foreach ($provider in 'APIYI', 'BytePlus', 'Volcengine') {
+                $lines = (Get-SeedreamModel -Provider $provider | Out-String -Width 80) -split "`r?`n" | Where-Object { $_.Trim() }
+                $lines | Where-Object { $_.TrimEnd().Length -gt 80 } | Should -BeNullOrEmpty
+                foreach ($model in Get-SeedreamModel -Provider $provider) {
+                    $lines | Where-Object { $_ -match [regex]::Escape($model.Id) -and $_ -match [regex]::Escape($model.Price) } | Should -Not -BeNullOrEmpty -Because "$($model.Id) shows its whole id and price in 80 columns"
+                }
+            }
         }
 
         It 'fits the longest provider id (Volcengine) in its column' {
-            Get-SeedreamModel -Name 4.5 -Provider Volcengine | Format-Text | Should -Match 'doubao-seedream-4-5-251128\s+2K,4K'
+            Get-SeedreamModel -Name 4.5 -Provider Volcengine | Format-Text | Should -Match 'doubao-seedream-4-5-251128\s+Live'
         }
     }
 

@@ -32,7 +32,7 @@ New-SeedreamImage -Prompt 'six product shots of a ceramic mug' -Model 4.5 -MaxIm
 New-SeedreamImage -Prompt 'one fox' -WhatIf
 '@
         $sequence, $single = $text -split '(?m)^---$'
-        $sequence | Should -Match 'What if: .*"Sequence with seedream-4-5-251128 on APIYI: 0 reference image\(s\), up to 6 billed image\(s\), estimated cost up to \$0[.,]24 at \$0[.,]04/image" on target "''six product shots of a ceramic mug''"'
+        $sequence | Should -Match 'What if: .*"Sequence with seedream-4-5-251128 on APIYI: 0 reference image\(s\), up to 6 billed image\(s\), estimated cost up to \$0\.24 \(6 image\(s\) x \$0\.04, list price\)" on target "''six product shots of a ceramic mug''"'
         $single | Should -Match 'TextToImage with seedream-5-0-260128 on APIYI: 0 reference image\(s\), up to 1 billed image\(s\), estimated cost up to \$0[.,]035'
         Get-FakeRequest $Fake | Should -BeNullOrEmpty
     }
@@ -47,7 +47,7 @@ Get-ChildItem ./*.png | Edit-SeedreamImage -Fuse -Prompt 'together' -Model some-
 '@
         $fusion, $sequence, $unknown = $text -split '(?m)^---$'
         $fusion | Should -Match 'Fusion with seedream-5-0-260128 on APIYI: 2 reference image\(s\), up to 1 billed image\(s\), estimated cost up to \$0[.,]035'
-        $sequence | Should -Match 'ImageToSequence with seedream-4-0-250828 on APIYI: 2 reference image\(s\), up to 13 billed image\(s\), estimated cost up to \$0[.,]39 at \$0[.,]03/image'
+        $sequence | Should -Match 'ImageToSequence with seedream-4-0-250828 on APIYI: 2 reference image\(s\), up to 13 billed image\(s\), estimated cost up to \$0\.39 \(13 image\(s\) x \$0\.03, list price\)'
         $unknown | Should -Match 'Fusion with some-private-endpoint on APIYI: 2 reference image\(s\), up to 1 billed image\(s\), cost unknown'
         Get-FakeRequest $Fake | Should -BeNullOrEmpty
     }

@@ -5,6 +5,36 @@ namespace Seedream.Tests;
 /// <summary>Each rule checked before a request: a case it refuses (naming the field and the rule) and the edge it allows.</summary>
 public class RequestRulesTests
 {
+    /// <summary>
+    /// Test models laid over the shipped catalog as a user's catalog would be: "still" makes neither sequences nor
+    /// streams; "rich" has every optional field (thinking, background, layers) and larger, heic-capable references;
+    /// "gone" is retired on Volcengine and not offered on BytePlus.
+    /// </summary>
+    internal static readonly SeedreamCatalog TestCatalog = ModelCatalog.Parse("""
+        {
+          "models": [
+            { "family": "still", "basedOn": "4.5",
+              "accepts": { "sequence": false, "stream": false },
+              "providers": { "APIYI": { "ids": ["seedream-still-000001"], "maxReferences": 10, "price": { "perImage": 0.01 } } } },
+            { "family": "rich", "basedOn": "4.0",
+              "outputFormats": ["jpeg", "png"],
+              "referenceImages": { "formats": ["png", "jpeg", "heic"], "maxBytes": 31457280 },
+              "accepts": {
+                "sequence": false, "stream": false,
+                "thinking": { "modes": ["enabled", "disabled"], "withoutReferencesOnly": ["disabled"] },
+                "background": { "modes": ["auto", "transparent", "opaque"],
+                                "transparent": { "outputFormat": "png", "references": { "count": 1, "format": "png", "alpha": true } } },
+                "layerDecomposition": { "maxLayers": 16, "minSide": 512, "maxBytes": 31457280, "sizes": ["auto"] } },
+              "providers": { "APIYI": { "ids": ["seedream-rich-000001"], "maxReferences": 10, "price": { "perImage": 0.05 } } } },
+            { "family": "gone", "basedOn": "4.5",
+              "providers": {
+                "APIYI": { "ids": ["seedream-gone-000001"], "maxReferences": 10, "price": { "perImage": 0.01 } },
+                "Volcengine": { "ids": ["doubao-seedream-gone-000001"], "maxReferences": 14, "price": { "perImage": 0.01 },
+                                "status": { "state": "retired", "date": "2026-11-24T14:00:00+08:00", "note": "switched off" } } } }
+          ]
+        }
+        """, "test-catalog.json", ModelCatalog.Shipped);
+
     private static RequestShape Shape(
         string? family = "5.0-lite",
         string prompt = "a red fox",
@@ -15,32 +45,34 @@ public class RequestRulesTests
         bool stream = false,
         string? mode = null,
         string provider = "APIYI",
-        SeedreamModel? model = null,
-        string? modelId = null)
+        string? thinking = null,
+        string? background = null,
+        bool layers = false,
+        int? maxLayers = null,
+        IReadOnlyList<ReferenceFacts>? facts = null)
     {
-        SeedreamModel? resolved = model ?? (family is null ? null : ModelCatalog.FindModel(family));
+        SeedreamProvider chosen = TestCatalog.FindProvider(provider)!;
+        SeedreamModel? resolved = family is null ? null : TestCatalog.FindModel(family);
         return new RequestShape
         {
             Prompt = prompt,
             Model = resolved,
-            ModelId = modelId ?? resolved?.Id ?? "seedream-9-0-990101",
-            Provider = ModelCatalog.FindProvider(provider)!,
+            ModelId = resolved?.OfferOn(chosen)?.Id ?? resolved?.Offers[0].Id ?? "seedream-9-0-990101",
+            Provider = chosen,
+            Catalog = TestCatalog,
             Size = size,
             MaxImages = maxImages,
             OutputFormat = outputFormat,
             ReferenceCount = references,
+            References = facts,
             Stream = stream,
             OptimizePromptMode = mode,
+            Thinking = thinking,
+            Background = background,
+            LayerDecomposition = layers,
+            MaxLayers = maxLayers,
         };
     }
-
-    /// <summary>A model the catalog does not have: no streaming, no sequences (to reach the rules no real model breaks).</summary>
-    private static readonly SeedreamModel StillModel = new SeedreamModel(
-        family: "still", id: "seedream-still-000001", aliases: Array.Empty<string>(),
-        sizeTiers: new[] { new SizeTier("2K", 2048, 2048) }, minPixels: 1_000_000, maxPixels: 5_000_000,
-        outputFormats: new[] { "jpeg" }, promptOptimizationModes: new[] { "standard" },
-        supportsStreaming: false, supportsSequence: false, pricePerImage: 0.01m,
-        recommendedSizes: new[] { "2048x2048" });
 
     private static RuleViolation Single(RequestShape shape, RequestField field)
     {
@@ -96,9 +128,10 @@ public class RequestRulesTests
     [Fact]
     public void MaxImages_on_a_model_without_sequences_is_refused()
     {
-        Assert.Contains("does not generate image sequences; leave out -MaxImages",
-            Single(Shape(model: StillModel, maxImages: 2), RequestField.MaxImages).Message);
-        Allowed(Shape(model: StillModel));
+        string message = Single(Shape(family: "still", maxImages: 2), RequestField.MaxImages).Message;
+        Assert.Contains("seedream-still-000001 (still) makes one image a request and refuses sequential_image_generation; leave out -MaxImages", message);
+        Assert.Contains("use a model that makes sequences: 5.0-lite, 4.5, 4.0, gone.", message);
+        Allowed(Shape(family: "still"));
     }
 
     // ------------------------------------------------------------------ references
@@ -110,7 +143,7 @@ public class RequestRulesTests
     public void References_over_the_provider_limit_are_refused_and_the_limit_is_allowed(string provider, int limit)
     {
         string message = Single(Shape(provider: provider, references: limit + 1), RequestField.Image).Message;
-        Assert.Equal($"{provider} accepts at most {limit} reference images; {limit + 1} were given.", message);
+        Assert.Equal($"{provider} accepts at most {limit} reference images for 5.0-lite; {limit + 1} were given.", message);
         Allowed(Shape(provider: provider, references: limit));
         Single(Shape(family: null, provider: provider, references: limit + 1), RequestField.Image);
     }
@@ -151,7 +184,7 @@ public class RequestRulesTests
     public void A_tier_the_model_lacks_is_refused_with_what_it_offers(string family, string size, string offered)
     {
         string message = Single(Shape(family: family, size: size), RequestField.Size).Message;
-        Assert.Contains($"'{size}' is not a tier of model {ModelCatalog.FindModel(family)!.Id} ({family}); it offers {offered}, or WIDTHxHEIGHT", message);
+        Assert.Contains($"'{size}' is not a tier of model {TestCatalog.FindModel(family)!.Offers[0].Id} ({family}); it offers {offered}, or WIDTHxHEIGHT", message);
     }
 
     [Theory]
@@ -271,7 +304,7 @@ public class RequestRulesTests
     public void Png_is_refused_on_models_without_it(string family)
     {
         string message = Single(Shape(family: family, outputFormat: "png"), RequestField.OutputFormat).Message;
-        Assert.Contains("cannot write png; it writes jpeg. Png needs 5.0-lite.", message);
+        Assert.Contains("cannot write png; it writes jpeg. Png needs 5.0-lite, rich.", message);
     }
 
     [Theory]
@@ -287,7 +320,8 @@ public class RequestRulesTests
     [Fact]
     public void Stream_on_a_model_without_streaming_is_refused()
     {
-        Assert.Contains("does not stream its answer; leave out -Stream", Single(Shape(model: StillModel, stream: true), RequestField.Stream).Message);
+        string message = Single(Shape(family: "still", stream: true), RequestField.Stream).Message;
+        Assert.Contains("does not stream its answer and refuses stream; leave out -Stream, or use a model that streams: 5.0-lite, 4.5, 4.0, gone.", message);
     }
 
     [Theory]
@@ -305,7 +339,7 @@ public class RequestRulesTests
     public void Fast_prompt_optimisation_is_refused_where_the_model_lacks_it(string family)
     {
         string message = Single(Shape(family: family, mode: "fast"), RequestField.OptimizePromptMode).Message;
-        Assert.Contains("does not offer prompt optimisation mode 'fast'; it offers standard.", message);
+        Assert.Contains("does not offer prompt optimisation mode 'fast'; it offers standard. 'fast' needs 4.0, rich.", message);
     }
 
     [Theory]
@@ -333,5 +367,166 @@ public class RequestRulesTests
     {
         string message = Single(Shape(family: "4.5", size: "1K"), RequestField.Size).Message;
         Assert.Contains("seedream-4-5-251128 (4.5)", message);
+    }
+    // ------------------------------------------------------------------ empty and canonical sizes
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    public void An_empty_size_is_refused_not_defaulted(string size)
+    {
+        Assert.Contains("the size must not be empty; leave -Size out for the model's default (2K on 5.0-lite)", Single(Shape(size: size), RequestField.Size).Message);
+        Single(Shape(family: null, size: size), RequestField.Size);
+    }
+
+    [Theory]
+    [InlineData("5.0-lite", " 2k ")]
+    [InlineData("4.5", "2048X2048")]
+    public void Sizes_are_checked_in_their_canonical_form(string family, string size) => Allowed(Shape(family: family, size: size));
+
+    [Fact]
+    public void Size_auto_is_only_for_layer_decomposition()
+    {
+        Assert.Contains("size auto (follow the input image) is only for layer decomposition, which 4.5 does not do.", Single(Shape(family: "4.5", size: "auto"), RequestField.Size).Message);
+        Single(Shape(family: "rich", size: "auto"), RequestField.Size);
+        Allowed(Shape(family: "rich", size: "auto", layers: true, facts: new[] { Png("in.png", 1024, 1024) }));
+    }
+
+    // ------------------------------------------------------------------ per-image limits of the model
+
+    private static ReferenceFacts Png(string name, int width, int height, long bytes = 1000, string format = "png", bool? alpha = null) =>
+        new ReferenceFacts($"the image file '{name}'", format, bytes, width, height, alpha);
+
+    [Fact]
+    public void A_reference_over_the_models_byte_limit_is_refused()
+    {
+        string message = Single(Shape(facts: new[] { Png("big.png", 64, 64, bytes: 10_485_761) }), RequestField.Image).Message;
+        Assert.Equal("the image file 'big.png' is 10,485,761 bytes; a reference image on model seedream-5-0-260128 (5.0-lite) may be at most 10,485,760 bytes (10 MB).", message);
+        Allowed(Shape(facts: new[] { Png("edge.png", 64, 64, bytes: 10_485_760) }));
+        Allowed(Shape(family: "rich", facts: new[] { Png("big.png", 64, 64, bytes: 10_485_761) }));
+        Assert.Contains("may be at most 31,457,280 bytes (30 MB)", Single(Shape(family: "rich", facts: new[] { Png("huge.png", 64, 64, bytes: 31_457_281) }), RequestField.Image).Message);
+    }
+
+    [Fact]
+    public void A_reference_format_is_checked_against_the_model()
+    {
+        Assert.Contains("is heic; reference images on model seedream-5-0-260128 (5.0-lite) may be png, jpeg, webp, bmp, tiff, gif",
+            Single(Shape(facts: new[] { Png("photo.heic", 64, 64, format: "heic") }), RequestField.Image).Message);
+        Allowed(Shape(family: "rich", facts: new[] { Png("photo.heic", 64, 64, format: "heic") }));
+    }
+
+    [Theory]
+    [InlineData(14, 64, "is 14x64; width and height must each be over 14 pixels")]
+    [InlineData(64, 14, "is 64x14; width and height must each be over 14 pixels")]
+    [InlineData(256, 15, "an aspect ratio of 17.067; width / height must be between 1/16 and 16")]
+    [InlineData(6001, 6000, "= 36,006,000 pixels; at most 36,000,000 are allowed")]
+    public void A_reference_outside_the_pixel_rules_is_refused(int width, int height, string says)
+    {
+        Assert.Contains(says, Single(Shape(facts: new[] { Png("x.png", width, height) }), RequestField.Image).Message);
+        Single(Shape(family: null, facts: new[] { Png("x.png", width, height) }), RequestField.Image);
+    }
+
+    [Theory]
+    [InlineData(15, 15)]
+    [InlineData(240, 15)]
+    [InlineData(6000, 6000)]
+    public void A_reference_at_the_pixel_edges_is_allowed(int width, int height) => Allowed(Shape(facts: new[] { Png("x.png", width, height) }));
+
+    [Fact]
+    public void A_url_reference_has_only_its_count_checked() => Allowed(Shape(facts: new[] { new ReferenceFacts("https://img.example/a.png") }));
+
+    // ------------------------------------------------------------------ thinking
+
+    [Fact]
+    public void Thinking_needs_a_model_that_has_it()
+    {
+        Assert.Contains("has no thinking setting for prompt optimisation; leave out -Thinking, or use rich.", Single(Shape(thinking: "enabled"), RequestField.Thinking).Message);
+        Allowed(Shape(family: "rich", thinking: "enabled"));
+        Allowed(Shape(family: "rich", thinking: "disabled"));
+        Allowed(Shape(family: "rich", thinking: "enabled", references: 2));
+        Allowed(Shape(family: null, thinking: "disabled"));
+    }
+
+    [Fact]
+    public void Thinking_disabled_is_allowed_only_without_references()
+    {
+        Assert.Equal("thinking 'disabled' is allowed on rich only without reference images; 1 were given.",
+            Single(Shape(family: "rich", thinking: "disabled", references: 1), RequestField.Thinking).Message);
+    }
+
+    // ------------------------------------------------------------------ background
+
+    [Fact]
+    public void Background_needs_a_model_that_has_it_and_one_of_its_modes()
+    {
+        Assert.Contains("has no background setting; leave out -Background, or use rich.", Single(Shape(background: "auto"), RequestField.Background).Message);
+        Assert.Contains("takes background auto, transparent, opaque; 'clear' was given", Single(Shape(family: "rich", background: "clear"), RequestField.Background).Message);
+        Allowed(Shape(family: "rich", background: "opaque"));
+    }
+
+    [Fact]
+    public void A_transparent_background_needs_png_output_and_one_alpha_png_reference_where_the_model_says_so()
+    {
+        ReferenceFacts alpha = Png("logo.png", 512, 512, alpha: true);
+        Allowed(Shape(family: "rich", background: "transparent", outputFormat: "png", facts: new[] { alpha }));
+        Assert.Contains("a transparent background needs -OutputFormat Png; jpeg was given.",
+            Single(Shape(family: "rich", background: "transparent", outputFormat: "jpeg", facts: new[] { alpha }), RequestField.OutputFormat).Message);
+        Assert.Contains("none was set", Single(Shape(family: "rich", background: "transparent", facts: new[] { alpha }), RequestField.OutputFormat).Message);
+        Assert.Contains("needs exactly 1 reference image(s) in png with an alpha channel; 0 were given",
+            Single(Shape(family: "rich", background: "transparent", outputFormat: "png"), RequestField.Image).Message);
+        Assert.Contains("needs a png reference; the image file 'a.jpg' is jpeg",
+            Single(Shape(family: "rich", background: "transparent", outputFormat: "png", facts: new[] { Png("a.jpg", 512, 512, format: "jpeg") }), RequestField.Image).Message);
+        Assert.Contains("needs a reference with an alpha channel; the image file 'flat.png' has none",
+            Single(Shape(family: "rich", background: "transparent", outputFormat: "png", facts: new[] { Png("flat.png", 512, 512, alpha: false) }), RequestField.Image).Message);
+    }
+
+    [Fact]
+    public void A_background_is_never_sent_with_layer_decomposition()
+    {
+        Assert.Contains("cannot be set with layer decomposition",
+            Single(Shape(family: "rich", background: "opaque", layers: true, facts: new[] { Png("in.png", 1024, 1024) }), RequestField.Background).Message);
+    }
+
+    // ------------------------------------------------------------------ layer decomposition
+
+    [Fact]
+    public void Layer_decomposition_needs_a_model_that_does_it()
+    {
+        Assert.Contains("cannot split an image into layers; use rich.", Single(Shape(layers: true, facts: new[] { Png("in.png", 1024, 1024) }), RequestField.LayerDecomposition).Message);
+    }
+
+    [Fact]
+    public void Layer_decomposition_takes_exactly_one_large_enough_image_and_allows_an_empty_prompt()
+    {
+        Allowed(Shape(family: "rich", prompt: "", layers: true, facts: new[] { Png("in.png", 512, 512) }));
+        Assert.Contains("takes exactly one image; 2 were given", Single(Shape(family: "rich", layers: true, facts: new[] { Png("a.png", 1024, 1024), Png("b.png", 1024, 1024) }), RequestField.Image).Message);
+        Assert.Contains("takes exactly one image; 0 were given", Single(Shape(family: "rich", layers: true), RequestField.Image).Message);
+        Assert.Contains("is 511x512; layer decomposition needs at least 512x512 pixels", Single(Shape(family: "rich", layers: true, facts: new[] { Png("in.png", 511, 512) }), RequestField.Image).Message);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(17)]
+    public void The_layer_cap_is_the_models(int maxLayers)
+    {
+        Assert.Contains($"makes 1 to 16 layers; {maxLayers} was given", Single(Shape(family: "rich", layers: true, maxLayers: maxLayers, facts: new[] { Png("in.png", 1024, 1024) }), RequestField.MaxLayers).Message);
+        Allowed(Shape(family: "rich", layers: true, maxLayers: 16, facts: new[] { Png("in.png", 1024, 1024) }));
+        Single(Shape(family: "rich", maxLayers: 4), RequestField.MaxLayers);
+    }
+
+    // ------------------------------------------------------------------ status and provider
+
+    [Fact]
+    public void A_model_retired_on_the_provider_is_refused_with_the_date_and_live_models()
+    {
+        string message = Single(Shape(family: "gone", provider: "Volcengine"), RequestField.Model).Message;
+        Assert.Contains("model doubao-seedream-gone-000001 (gone) was switched off on Volcengine on 2026-11-24 14:00 +08:00 (switched off); use a live model: 5.0-lite, 4.5, 4.0", message);
+        Allowed(Shape(family: "gone", provider: "APIYI"));
+    }
+
+    [Fact]
+    public void A_model_not_offered_on_the_provider_is_refused()
+    {
+        Assert.Contains("model gone is not offered on BytePlus; it is on APIYI, Volcengine.", Single(Shape(family: "gone", provider: "BytePlus"), RequestField.Model).Message);
     }
 }

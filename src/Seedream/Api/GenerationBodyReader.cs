@@ -179,7 +179,7 @@ namespace Seedream.Api
 
         /// <summary>
         /// Reads the value of <paramref name="name"/> into <paramref name="image"/> when it is one of a slot's fields
-        /// (url, size, b64_json, error; the rules are <see cref="SlotRules"/>);
+        /// (url, size, output_format, background, b64_json, error; the rules are <see cref="SlotRules"/>);
         /// false, with nothing read, for any other name.
         /// </summary>
         private static async Task<bool> ReadImageFieldAsync(IncrementalJsonReader json, string name, GeneratedImage image, CancellationToken cancellationToken)
@@ -191,6 +191,12 @@ namespace Seedream.Api
                     return true;
                 case "size":
                     image.Size = await json.StringValueAsync(cancellationToken).ConfigureAwait(false);
+                    return true;
+                case "output_format":
+                    image.OutputFormat = await json.StringValueAsync(cancellationToken).ConfigureAwait(false);
+                    return true;
+                case "background":
+                    image.Background = await json.StringValueAsync(cancellationToken).ConfigureAwait(false);
                     return true;
                 case "b64_json":
                     image.Bytes = await json.Base64ValueAsync(cancellationToken).ConfigureAwait(false);
@@ -253,11 +259,16 @@ namespace Seedream.Api
             }
 
             long images = 0, outputTokens = 0, totalTokens = 0;
+            long? inputImages = null;
             while (await json.PropertyNameAsync(cancellationToken).ConfigureAwait(false) is string name)
             {
-                long value = await json.IntegerValueAsync(cancellationToken).ConfigureAwait(false) ?? 0;
+                long? read = await json.IntegerValueAsync(cancellationToken).ConfigureAwait(false);
+                long value = read ?? 0;
                 switch (name)
                 {
+                    case "input_images":
+                        inputImages = read;
+                        break;
                     case "generated_images":
                         images = value;
                         break;
@@ -270,7 +281,8 @@ namespace Seedream.Api
                 }
             }
 
-            return new GenerationUsage((int)images, outputTokens, totalTokens);
+            int? input = inputImages >= 0 && inputImages <= int.MaxValue ? (int?)inputImages : null;
+            return new GenerationUsage((int)images, outputTokens, totalTokens, input);
         }
 
         /// <summary>A created value: Unix seconds when it is an integer, otherwise null.</summary>

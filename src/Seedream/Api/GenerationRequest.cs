@@ -32,12 +32,27 @@ namespace Seedream.Api
         /// <summary>When set, sequential_image_generation is auto with this max_images.</summary>
         public int? MaxImages { get; set; }
 
+        /// <summary>
+        /// Whether sequential_image_generation is written at all (auto with <see cref="MaxImages"/>, else disabled).
+        /// Models that make one image a request refuse the field in any value, so it is left out for them.
+        /// </summary>
+        public bool SequenceField { get; set; } = true;
+
         public string? Size { get; set; }
         public string ResponseFormat { get; set; } = ResponseFormats.Url;
         public string? OutputFormat { get; set; }
         public bool Watermark { get; set; }
         public bool Stream { get; set; }
         public string? OptimizePromptMode { get; set; }
+
+        /// <summary>optimize_prompt_options.thinking (enabled or disabled), where the model has it.</summary>
+        public string? Thinking { get; set; }
+
+        /// <summary>background (auto, transparent or opaque), where the model has it.</summary>
+        public string? Background { get; set; }
+
+        /// <summary>layer_decomposition: true asks for the base image and its layers.</summary>
+        public bool LayerDecomposition { get; set; }
 
         /// <summary>Fields merged into the top level of the body; a key here replaces the module's own field of that name.</summary>
         public IReadOnlyDictionary<string, object?>? AdditionalBody { get; set; }

@@ -24,16 +24,20 @@ namespace Seedream.Api
     /// <summary>What the API reports as billed: generated images and tokens.</summary>
     public sealed class GenerationUsage
     {
-        public GenerationUsage(int generatedImages, long outputTokens, long totalTokens)
+        public GenerationUsage(int generatedImages, long outputTokens, long totalTokens, int? inputImages = null)
         {
             GeneratedImages = generatedImages;
             OutputTokens = outputTokens;
             TotalTokens = totalTokens;
+            InputImages = inputImages;
         }
 
         public int GeneratedImages { get; }
         public long OutputTokens { get; }
         public long TotalTokens { get; }
+
+        /// <summary>usage.input_images: the reference images the provider counted (newer models); null when not sent.</summary>
+        public int? InputImages { get; }
         public override string ToString() => $"{GeneratedImages} images, {TotalTokens} tokens";
     }
 
@@ -48,6 +52,12 @@ namespace Seedream.Api
 
         /// <summary>The size as the API states it, WxH.</summary>
         public string? Size { get; set; }
+
+        /// <summary>output_format as the answer states it (newer models send it); null when not sent.</summary>
+        public string? OutputFormat { get; set; }
+
+        /// <summary>background as the answer states it; null when not sent.</summary>
+        public string? Background { get; set; }
 
         public ApiError? Error { get; set; }
         public string? Model { get; set; }

@@ -50,8 +50,12 @@ namespace Seedream.Api
                     });
                 }
 
-                Field("sequential_image_generation", () => json.WriteStringValue(request.MaxImages.HasValue ? "auto" : "disabled"));
-                if (request.MaxImages is int maxImages)
+                if (request.SequenceField)
+                {
+                    Field("sequential_image_generation", () => json.WriteStringValue(request.MaxImages.HasValue ? "auto" : "disabled"));
+                }
+
+                if (request.SequenceField && request.MaxImages is int maxImages)
                 {
                     Field("sequential_image_generation_options", () =>
                     {
@@ -78,14 +82,33 @@ namespace Seedream.Api
                     Field("stream", () => json.WriteBooleanValue(true));
                 }
 
-                if (!string.IsNullOrEmpty(request.OptimizePromptMode))
+                if (!string.IsNullOrEmpty(request.OptimizePromptMode) || !string.IsNullOrEmpty(request.Thinking))
                 {
                     Field("optimize_prompt_options", () =>
                     {
                         json.WriteStartObject();
-                        json.WriteString("mode", request.OptimizePromptMode);
+                        if (!string.IsNullOrEmpty(request.OptimizePromptMode))
+                        {
+                            json.WriteString("mode", request.OptimizePromptMode);
+                        }
+
+                        if (!string.IsNullOrEmpty(request.Thinking))
+                        {
+                            json.WriteString("thinking", request.Thinking);
+                        }
+
                         json.WriteEndObject();
                     });
+                }
+
+                if (!string.IsNullOrEmpty(request.Background))
+                {
+                    Field("background", () => json.WriteStringValue(request.Background));
+                }
+
+                if (request.LayerDecomposition)
+                {
+                    Field("layer_decomposition", () => json.WriteBooleanValue(true));
                 }
 
                 foreach (KeyValuePair<string, object?> pair in extra)

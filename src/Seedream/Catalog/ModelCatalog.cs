@@ -1,111 +1,155 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
+using System.Text;
+using System.Threading;
 
 namespace Seedream.Catalog
 {
     /// <summary>
-    /// Every fact the module knows about models and providers, as data in one place.
-    /// Figures come from shared/API-CONTRACT.md; change them here and nowhere else.
+    /// Loads the model catalog: the data file shipped beside the module (catalog.json, read once on first use, never at
+    /// import), and optionally a user's catalog on top (read again only when the file changes). Every per-model fact the
+    /// module uses comes from these files; see CONTRIBUTING.md for the format.
     /// </summary>
     public static class ModelCatalog
     {
-        public const string DefaultProviderName = "APIYI";
-        public const string DefaultModelFamily = "5.0-lite";
+        /// <summary>The shipped file's name, beside Seedream.dll.</summary>
+        public const string FileName = "catalog.json";
 
-        /// <summary>Rules every model shares (and the only ones checked for a model the catalog does not know).</summary>
-        public const double MinAspectRatio = 1.0 / 16;
-        public const double MaxAspectRatio = 16;
+        /// <summary>The environment variable that names a user's catalog file.</summary>
+        public const string UserCatalogVariable = "SEEDREAM_CATALOG";
 
-        /// <summary>The aspect limit 16/1 as a fraction, for exact whole-number comparisons.</summary>
-        public const int MaxAspectRatioNumerator = 16;
-        public const int MaxAspectRatioDenominator = 1;
-        public const int MaxImagesPerRequest = 15;
-        public const int MaxReferencesPlusOutputs = 15;
-        public const long MaxReferenceImageBytes = 10L * 1024 * 1024;
-        public const int MinReferenceImageSide = 15;
-        public const long MaxReferenceImagePixels = 36_000_000;
-        public static readonly TimeSpan UrlLifetime = TimeSpan.FromHours(24);
-        public static readonly IReadOnlyList<string> ReferenceImageFormats = new[] { "png", "jpeg", "webp", "bmp", "tiff", "gif" };
+        private static readonly ConcurrentDictionary<string, UserCatalog> UserCatalogs = new ConcurrentDictionary<string, UserCatalog>(StringComparer.Ordinal);
+        private static Lazy<SeedreamCatalog> _shipped = new Lazy<SeedreamCatalog>(() => ReadShipped(ShippedPath), LazyThreadSafetyMode.ExecutionAndPublication);
 
-        private static readonly SizeTier Tier1K = new SizeTier("1K", 1024, 1024);
-        private static readonly SizeTier Tier2K = new SizeTier("2K", 2048, 2048);
-        private static readonly SizeTier Tier3K = new SizeTier("3K", 3072, 3072);
-        private static readonly SizeTier Tier4K = new SizeTier("4K", 4096, 4096);
+        /// <summary>Where the shipped catalog is read from: catalog.json beside the module's assembly.</summary>
+        public static string ShippedPath =>
+            Path.Combine(Path.GetDirectoryName(typeof(ModelCatalog).Assembly.Location) ?? AppContext.BaseDirectory, FileName);
 
-        private static readonly string[] Recommended2K = { "2048x2048", "2304x1728", "2848x1600", "2496x1664", "3136x1344" };
-        private static readonly string[] Recommended3K = { "3072x3072", "3456x2592", "4096x2304", "3744x2496", "4704x2016" };
-        private static readonly string[] Recommended4K = { "4096x4096", "4704x3520", "5504x3040", "4992x3328", "6240x2656" };
-
-        public static IReadOnlyList<SeedreamModel> Models { get; } = new[]
+        /// <summary>The shipped catalog (read on first use). A broken file throws <see cref="CatalogException"/> each time it is asked for.</summary>
+        public static SeedreamCatalog Shipped
         {
-            // 4K on 5.0 lite is unconfirmed and its WxH ceiling (10,404,496 px) is below 4096x4096: left out until confirmed.
-            new SeedreamModel(
-                family: "5.0-lite", id: "seedream-5-0-260128", aliases: new[] { "seedream-5-0-lite-260128" },
-                sizeTiers: new[] { Tier2K, Tier3K }, minPixels: 3_686_400, maxPixels: 10_404_496,
-                outputFormats: new[] { "jpeg", "png" }, promptOptimizationModes: new[] { "standard" },
-                supportsStreaming: true, supportsSequence: true, pricePerImage: 0.035m,
-                recommendedSizes: Recommended2K.Concat(Recommended3K).ToArray()),
-            new SeedreamModel(
-                family: "4.5", id: "seedream-4-5-251128", aliases: Array.Empty<string>(),
-                sizeTiers: new[] { Tier2K, Tier4K }, minPixels: 3_686_400, maxPixels: 16_777_216,
-                outputFormats: new[] { "jpeg" }, promptOptimizationModes: new[] { "standard" },
-                supportsStreaming: true, supportsSequence: true, pricePerImage: 0.04m,
-                recommendedSizes: Recommended2K.Concat(Recommended4K).ToArray()),
-            new SeedreamModel(
-                family: "4.0", id: "seedream-4-0-250828", aliases: Array.Empty<string>(),
-                sizeTiers: new[] { Tier1K, Tier2K, Tier4K }, minPixels: 921_600, maxPixels: 16_777_216,
-                outputFormats: new[] { "jpeg" }, promptOptimizationModes: new[] { "standard", "fast" },
-                supportsStreaming: true, supportsSequence: true, pricePerImage: 0.03m,
-                recommendedSizes: Recommended2K.Concat(Recommended4K).ToArray()),
-        };
-
-        public static IReadOnlyList<SeedreamProvider> Providers { get; } = new[]
-        {
-            new SeedreamProvider("APIYI", new Uri("https://api.apiyi.com/v1"), "", 10, new[] { "SEEDREAM_API_KEY" }),
-            new SeedreamProvider("BytePlus", new Uri("https://ark.ap-southeast.bytepluses.com/api/v3"), "", 14, new[] { "ARK_API_KEY", "SEEDREAM_API_KEY" }),
-            new SeedreamProvider("Volcengine", new Uri("https://ark.cn-beijing.volces.com/api/v3"), "doubao-", 14, new[] { "ARK_API_KEY", "SEEDREAM_API_KEY" }),
-        };
-
-        public static SeedreamProvider DefaultProvider => FindProvider(DefaultProviderName)!;
-
-        public static SeedreamProvider? FindProvider(string? name) =>
-            Providers.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
-
-        /// <summary>
-        /// Finds the model a user's -Model value means: a family name (4.5), a catalog id or alias,
-        /// or either with any provider's prefix (doubao-seedream-4-5-251128). Null for ids the catalog does not know.
-        /// </summary>
-        public static SeedreamModel? FindModel(string? nameOrId)
-        {
-            if (string.IsNullOrWhiteSpace(nameOrId))
+            get
             {
-                return null;
-            }
-
-            string value = nameOrId!.Trim();
-            foreach (SeedreamModel model in Models)
-            {
-                if (string.Equals(model.Family, value, StringComparison.OrdinalIgnoreCase))
+                try
                 {
-                    return model;
+                    return _shipped.Value;
                 }
-
-                foreach (string id in model.AllIds)
+                catch (CatalogException)
                 {
-                    if (string.Equals(id, value, StringComparison.OrdinalIgnoreCase) ||
-                        Providers.Any(p => p.ModelIdPrefix.Length > 0 && string.Equals(p.ModelIdPrefix + id, value, StringComparison.OrdinalIgnoreCase)))
-                    {
-                        return model;
-                    }
+                    // Lazy caches the exception; a fixed file is read again on the next call.
+                    _shipped = new Lazy<SeedreamCatalog>(() => ReadShipped(ShippedPath), LazyThreadSafetyMode.ExecutionAndPublication);
+                    throw;
                 }
             }
-
-            return null;
         }
 
-        /// <summary>True when the value is a family short name rather than a full id.</summary>
-        public static bool IsFamilyName(string value) =>
-            Models.Any(m => string.Equals(m.Family, value, StringComparison.OrdinalIgnoreCase));
+        /// <summary>
+        /// The shipped catalog with the user's file at <paramref name="userCatalogPath"/> laid over it; the shipped one
+        /// alone when the path is null or empty. Cached per file until its size or time stamp changes.
+        /// </summary>
+        public static SeedreamCatalog Load(string? userCatalogPath)
+        {
+            SeedreamCatalog shipped = Shipped;
+            if (string.IsNullOrWhiteSpace(userCatalogPath))
+            {
+                return shipped;
+            }
+
+            string path = Path.GetFullPath(userCatalogPath!.Trim());
+            var file = new FileInfo(path);
+            if (!file.Exists)
+            {
+                throw new CatalogException(path, "the file", "", Directory.Exists(path) ? "is a folder; name the catalog's .json file." : "does not exist.");
+            }
+
+            if (UserCatalogs.TryGetValue(path, out UserCatalog? cached) && cached.Matches(file, shipped))
+            {
+                return cached.Catalog;
+            }
+
+            SeedreamCatalog catalog = CatalogReader.ReadOverlay(shipped, path, CatalogReader.Parse(path, ReadText(path)));
+            UserCatalogs[path] = new UserCatalog(file.Length, file.LastWriteTimeUtc, shipped, catalog);
+            return catalog;
+        }
+
+        /// <summary>Reads catalog JSON from text (for tests and tools): shipped-catalog form, or a user's form over <paramref name="under"/>.</summary>
+        public static SeedreamCatalog Parse(string json, string fileName, SeedreamCatalog? under = null) =>
+            under is null
+                ? CatalogReader.ReadShipped(fileName, CatalogReader.Parse(fileName, json))
+                : CatalogReader.ReadOverlay(under, fileName, CatalogReader.Parse(fileName, json));
+
+        // Shortcuts to the shipped catalog, for code that needs only the providers or the common limits.
+
+        public static IReadOnlyList<SeedreamProvider> Providers => Shipped.Providers;
+
+        public static SeedreamProvider DefaultProvider => Shipped.DefaultProvider;
+
+        public static SeedreamProvider? FindProvider(string? name) => Shipped.FindProvider(name);
+
+        public static int MaxImagesPerRequest => Shipped.Limits.MaxImagesPerRequest;
+
+        public static int MaxReferencesPlusOutputs => Shipped.Limits.MaxReferencesPlusOutputs;
+
+        public static int MaxAspectRatio => Shipped.Limits.MaxAspectRatio;
+
+        public static TimeSpan UrlLifetime => Shipped.Limits.UrlLifetime;
+
+        /// <summary>The formats every model takes as reference images (a model may take more: see its ReferenceImages).</summary>
+        public static IReadOnlyList<string> ReferenceImageFormats => Shipped.Limits.ReferenceImages.Formats;
+
+        /// <summary>
+        /// The largest reference image any shipped model takes: the bound for reading an image at all. Each model's own
+        /// limit is checked with the request (<see cref="RequestRules"/>).
+        /// </summary>
+        public static long MaxReferenceImageBytes => Math.Max(Shipped.Limits.ReferenceImages.MaxBytes, Shipped.Models.Max(m => m.ReferenceImages.MaxBytes));
+
+        public static int MinReferenceImageSide => Shipped.Limits.ReferenceImages.MinSide;
+
+        public static long MaxReferenceImagePixels => Shipped.Limits.ReferenceImages.MaxPixels;
+
+        private static SeedreamCatalog ReadShipped(string path)
+        {
+            if (!File.Exists(path))
+            {
+                throw new CatalogException(path, "the module's catalog", "", "is missing from the module folder; reinstall the module.");
+            }
+
+            return CatalogReader.ReadShipped(path, CatalogReader.Parse(path, ReadText(path)));
+        }
+
+        private static string ReadText(string path)
+        {
+            try
+            {
+                return File.ReadAllText(path, Encoding.UTF8);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                throw new CatalogException(path, "the file", "", $"cannot be read: {ex.Message}", ex);
+            }
+        }
+
+        private sealed class UserCatalog
+        {
+            private readonly long _length;
+            private readonly DateTime _written;
+            private readonly SeedreamCatalog _under;
+
+            public UserCatalog(long length, DateTime written, SeedreamCatalog under, SeedreamCatalog catalog)
+            {
+                _length = length;
+                _written = written;
+                _under = under;
+                Catalog = catalog;
+            }
+
+            public SeedreamCatalog Catalog { get; }
+
+            public bool Matches(FileInfo file, SeedreamCatalog under) =>
+                file.Length == _length && file.LastWriteTimeUtc == _written && ReferenceEquals(under, _under);
+        }
     }
 }

@@ -30,10 +30,23 @@ namespace Seedream.Commands
         protected abstract IEnumerable<(string Value, string Tooltip)> Suggestions(CommandLine commandLine);
 
         /// <summary>The provider named on the command line, else the connected one, else the default.</summary>
-        protected static SeedreamProvider ProviderOf(CommandLine commandLine) =>
-            ModelCatalog.FindProvider(commandLine.ArgumentOf("Provider"))
+        protected static SeedreamProvider ProviderOf(CommandLine commandLine, SeedreamCatalog catalog) =>
+            catalog.FindProvider(commandLine.ArgumentOf("Provider"))
             ?? ConnectionDefaults.Current?.Provider
-            ?? ModelCatalog.DefaultProvider;
+            ?? catalog.DefaultProvider;
+
+        /// <summary>The catalog in effect (with the user's file); the module's own when that file is broken (completion never fails).</summary>
+        protected static SeedreamCatalog CatalogInEffect()
+        {
+            try
+            {
+                return SeedreamConnection.CurrentCatalog();
+            }
+            catch (CatalogException)
+            {
+                return ModelCatalog.Shipped;
+            }
+        }
     }
 
     /// <summary>What is already on the command line being completed.</summary>
@@ -103,35 +116,50 @@ namespace Seedream.Commands
         }
     }
 
-    /// <summary>-Model: the catalog's ids as the current provider names them, then the short family names.</summary>
+    /// <summary>-Model: the ids the current provider uses (live models first, retired last), endpoint ids, then the short names.</summary>
     public sealed class ModelCompleter : CatalogCompleter
     {
         protected override IEnumerable<(string, string)> Suggestions(CommandLine commandLine)
         {
-            SeedreamProvider provider = ProviderOf(commandLine);
-            foreach (SeedreamModel model in ModelCatalog.Models)
+            SeedreamCatalog catalog = CatalogInEffect();
+            SeedreamProvider provider = ProviderOf(commandLine, catalog);
+            var models = catalog.ModelsOn(provider).OrderBy(m => m.OfferOn(provider)!.Status.State == ModelState.Retired).ToList();
+            foreach (SeedreamModel model in models)
             {
-                yield return (provider.ModelIdFor(model), $"Seedream {model.Family} on {provider.Name}, ${model.PricePerImage} per image");
-                foreach (string alias in model.Aliases)
+                ModelOffer offer = model.OfferOn(provider)!;
+                string state = offer.Status.State == ModelState.Live ? "" : $" ({offer.Status})";
+                yield return (offer.Id, $"Seedream {model.Family} on {provider.Name}{state}: {offer.Price.ShortText}");
+                foreach (string alias in offer.Aliases)
                 {
-                    yield return (provider.ModelIdPrefix + alias, $"Alias of {model.Id}");
+                    yield return (alias, $"Alias of {offer.Id}");
                 }
             }
 
-            foreach (SeedreamModel model in ModelCatalog.Models)
+            foreach (CatalogEndpoint endpoint in catalog.Endpoints.Where(e => e.Provider == provider))
             {
-                yield return (model.Family, $"Short name of {provider.ModelIdFor(model)}");
+                yield return (endpoint.Id, $"Endpoint of {endpoint.Model.Family} on {provider.Name}");
+            }
+
+            foreach (SeedreamModel model in models)
+            {
+                foreach (string name in model.Names)
+                {
+                    yield return (name, $"Short name of {model.OfferOn(provider)!.Id}");
+                }
             }
         }
     }
 
-    /// <summary>-Size: the tiers and recommended WxH of the -Model already typed (or the default model).</summary>
+    /// <summary>-Size: the tiers and recommended WxH of the -Model already typed (or the provider's default model).</summary>
     public sealed class SizeCompleter : CatalogCompleter
     {
         protected override IEnumerable<(string, string)> Suggestions(CommandLine commandLine)
         {
-            SeedreamModel? model = ModelCatalog.FindModel(commandLine.ArgumentOf("Model") ?? ModelCatalog.DefaultModelFamily);
-            IEnumerable<SeedreamModel> models = model is null ? ModelCatalog.Models : new[] { model };
+            SeedreamCatalog catalog = CatalogInEffect();
+            SeedreamProvider provider = ProviderOf(commandLine, catalog);
+            string? typed = commandLine.ArgumentOf("Model");
+            SeedreamModel? model = string.IsNullOrWhiteSpace(typed) ? catalog.Default(provider).Model : catalog.Choose(typed!, provider).Model;
+            IEnumerable<SeedreamModel> models = model is null ? catalog.ModelsOn(provider) : new[] { model };
             foreach (SeedreamModel m in models)
             {
                 foreach (SizeTier tier in m.SizeTiers)
@@ -154,6 +182,6 @@ namespace Seedream.Commands
     public sealed class ProviderCompleter : CatalogCompleter
     {
         protected override IEnumerable<(string, string)> Suggestions(CommandLine commandLine) =>
-            ModelCatalog.Providers.Select(p => (p.Name, $"{p.Name}: {p.BaseUri}"));
+            CatalogInEffect().Providers.Select(p => (p.Name, $"{p.Name}: {p.BaseUri}"));
     }
 }

@@ -1,12 +1,14 @@
 using System;
 using System.Management.Automation;
 using System.Security;
+using Seedream.Catalog;
 
 namespace Seedream.Commands
 {
     /// <summary>
-    /// Connect-Seedream: sets this session's provider, and optionally key and base URI, as defaults for later calls.
-    /// Checks the values; sends nothing. What is not given keeps coming from the environment or the defaults.
+    /// Connect-Seedream: sets this session's provider, and optionally key, base URI and user catalog, as defaults for
+    /// later calls. Checks the values (a user catalog is read and checked whole); sends nothing. What is not given keeps
+    /// coming from the environment or the defaults.
     /// </summary>
     [Cmdlet(VerbsCommunications.Connect, "Seedream")]
     [OutputType(typeof(SeedreamConnection))]
@@ -24,16 +26,37 @@ namespace Seedream.Commands
         [Parameter]
         public Uri? BaseUri { get; set; }
 
+        /// <summary>A JSON catalog file that adds or changes models, or maps endpoint ids, on top of the module's catalog.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? CatalogPath { get; set; }
+
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
         protected override void EndProcessing()
         {
-            // Checks the values as a call would use them (a bad provider or base URI stops here) before anything is stored.
+            // Checks the values as a call would use them (a bad provider, base URI or catalog stops here) before anything is stored.
             SeedreamConnection given = ConnectionResolver.Resolve(this, Provider, BaseUri, ApiKey, requireKey: false);
-            ConnectionDefaults.Current = new ConnectionDefaults(given.ProviderInfo, BaseUri, ApiKey);
+            string? catalogPath = null;
+            if (CatalogPath != null)
+            {
+                catalogPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(CatalogPath);
+                try
+                {
+                    SeedreamCatalog catalog = ModelCatalog.Load(catalogPath);
+                    WriteVerbose($"Catalog '{catalogPath}' read: {catalog.Models.Count} models, {catalog.Endpoints.Count} endpoint(s) in all.");
+                }
+                catch (CatalogException ex)
+                {
+                    ThrowTerminatingError(SeedreamErrors.CatalogRecord(ex, nameof(CatalogPath)));
+                }
+            }
+
+            ConnectionDefaults.Current = new ConnectionDefaults(given.ProviderInfo, BaseUri, ApiKey, catalogPath);
             SeedreamConnection connection = ConnectionResolver.Resolve(this, null, null, null, requireKey: false);
-            WriteVerbose($"Connected to {connection.Provider} at {connection.BaseUri} (from {connection.BaseUriSource}); key from {connection.ApiKeySource}.");
+            WriteVerbose($"Connected to {connection.Provider} at {connection.BaseUri} (from {connection.BaseUriSource}); key from {connection.ApiKeySource}; " +
+                         $"user catalog: {connection.CatalogPath ?? "none"} (from {connection.CatalogSource}).");
             if (!connection.HasApiKey)
             {
                 WriteWarning($"No API key yet: pass -ApiKey, or set ${string.Join(" or $", connection.ProviderInfo.ApiKeyVariables)} before generating.");

@@ -29,6 +29,13 @@ namespace Seedream.Commands
         Fast,
     }
 
+    /// <summary>optimize_prompt_options.thinking, on the models that have it (5.0 Pro).</summary>
+    public enum ThinkingMode
+    {
+        Enabled,
+        Disabled,
+    }
+
     /// <summary>
     /// What New-SeedreamImage and Edit-SeedreamImage share: the generation options, the checks made before any
     /// request (a request costs money), -WhatIf with the cost, and the request itself with its progress.
@@ -38,7 +45,9 @@ namespace Seedream.Commands
         private const int ProgressActivityId = 0x5EED;
         private readonly SharedBackoff _backoff = new SharedBackoff();
         private readonly DateTime _startedAt = DateTime.UtcNow;
-        private bool _warnedUnknownModel;
+        private bool _warnedModel;
+        private bool _warnedTimeout;
+        private SeedreamCatalog? _catalog;
         private bool _progressShown;
         private int _imagesArrived;
         private int _imagesExpected;
@@ -74,6 +83,10 @@ namespace Seedream.Commands
         [Parameter]
         public PromptOptimizationMode OptimizePromptMode { get; set; } = PromptOptimizationMode.Standard;
 
+        /// <summary>Whether prompt optimisation thinks first (5.0 Pro); Disabled only without reference images.</summary>
+        [Parameter]
+        public ThinkingMode Thinking { get; set; } = ThinkingMode.Enabled;
+
         [Parameter]
         public Hashtable? AdditionalBody { get; set; }
 
@@ -86,34 +99,45 @@ namespace Seedream.Commands
         /// <summary>Checks the request, asks ShouldProcess, and starts it. Rule violations stop the call before anything is sent.</summary>
         protected void Submit(string prompt, IReadOnlyList<ReferenceImage> images, object? target)
         {
-            (SeedreamModel? model, string modelId) = ResolveModel();
+            SeedreamCatalog catalog = Catalog;
+            ModelChoice choice = ResolveModel(catalog);
+            SeedreamModel? model = choice.Model;
+            bool known = model != null;
+            string? size = IsBound(nameof(Size)) ? (Size ?? "") : null;
             var request = new GenerationRequest
             {
-                Model = modelId,
+                Model = choice.WireId,
                 Prompt = prompt,
                 Images = images.Select(i => i.WireValue).ToArray(),
                 MaxImages = IsBound(nameof(MaxImages)) ? MaxImages : (int?)null,
-                Size = Size,
+                Size = size is null ? null : RequestRules.CanonicalSize(size, model),
                 ResponseFormat = ResponseFormat == SeedreamResponseFormat.Base64Json ? ResponseFormats.Base64Json : ResponseFormats.Url,
                 OutputFormat = IsBound(nameof(OutputFormat)) ? OutputFormat.ToString().ToLowerInvariant() : null,
                 Watermark = Watermark.IsPresent,
                 Stream = Stream.IsPresent,
                 OptimizePromptMode = IsBound(nameof(OptimizePromptMode)) ? OptimizePromptMode.ToString().ToLowerInvariant() : null,
+                Thinking = IsBound(nameof(Thinking)) ? Thinking.ToString().ToLowerInvariant() : null,
                 AdditionalBody = UnwrapAdditionalBody(),
             };
+
+            // A field the model does not accept is never sent: sequential_image_generation only where the model takes it
+            // (a model the catalog does not know gets it only when -MaxImages asks for a sequence).
+            request.SequenceField = known ? model!.SupportsSequence : request.MaxImages.HasValue;
 
             IReadOnlyList<RuleViolation> violations = RequestRules.Check(new RequestShape
             {
                 Prompt = prompt,
                 Model = model,
-                ModelId = modelId,
+                ModelId = choice.WireId,
                 Provider = ProviderInfo,
-                Size = request.Size,
+                Catalog = catalog,
+                Size = size,
                 MaxImages = request.MaxImages,
                 OutputFormat = request.OutputFormat,
-                ReferenceCount = images.Count,
+                References = images.Select(i => i.Facts).ToArray(),
                 Stream = request.Stream,
                 OptimizePromptMode = request.OptimizePromptMode,
+                Thinking = request.Thinking,
             });
             if (violations.Count > 0)
             {
@@ -121,15 +145,17 @@ namespace Seedream.Commands
                 StopWithError(SeedreamErrors.InvalidParameterRecord(ParameterNameOf(first.Field), first.Message, target));
             }
 
-            if (!ShouldProcess(Describe(prompt), DescribeAction(request, model, images.Count)))
+            if (!ShouldProcess(Describe(prompt), DescribeAction(request, choice, images.Count)))
             {
                 return;
             }
 
             ClientOptions options = CreateClientOptions();
             options.StreamIdleTimeout = TimeSpan.FromSeconds(StreamIdleTimeoutSec);
+            ApplySuggestedTimeout(options, model);
             var client = new SeedreamClient(HttpClientCache.Get(ConnectionSettings), options, _backoff);
             (int Width, int Height)? requestedSize = RequestRules.ResolveSize(request.Size, model);
+            PriceRule? price = choice.Offer?.Price;
             Interlocked.Add(ref _imagesExpected, request.MaxOutputImages);
 
             // One record up front, so even a request quicker than the first progress tick shows (and completes) progress.
@@ -169,8 +195,15 @@ namespace Seedream.Commands
                             return;
                         }
 
-                        SeedreamImage result = ToResult(image, request, prompt, images.Count, requestedSize);
+                        SeedreamImage result = ToResult(image, request, prompt, images.Count, requestedSize, model);
                         result.RequestId = image.RequestId;
+                        if (price != null)
+                        {
+                            // Streamed, the count is not known yet: the first image carries the request's own charges.
+                            result.Cost = price.ImagePrice(result.Width > 0 ? (long)result.Width * result.Height : (long?)null) +
+                                          (deferred is null && written.Count == 0 ? price.RequestCharge(images.Count) : 0m);
+                        }
+
                         written.Add(result);
                         Emit(() => sink.WriteObject(result));
                     },
@@ -182,12 +215,20 @@ namespace Seedream.Commands
                     foreach (SeedreamImage image in written)
                     {
                         image.Usage = answer.Usage;
+                        if (price != null && image.Cost is decimal own)
+                        {
+                            image.Cost = own + (price.RequestCharge(images.Count) / written.Count);
+                        }
                     }
 
                     deferred.ForEach(write => write());
                 }
 
                 string usage = answer.Usage is null ? "no usage reported" : $"billed {answer.Usage.GeneratedImages} image(s), {answer.Usage.TotalTokens:N0} tokens";
+                if (written.Count > 0 && written.All(w => w.Cost != null))
+                {
+                    usage += $", estimated {PriceRule.Money(written.Sum(w => w.Cost!.Value))} at list price";
+                }
                 sink.WriteVerbose($"HTTP {answer.StatusCode}, request id {answer.RequestId ?? "(none)"}: {written.Count} image(s) in " +
                                   $"{FormatElapsed(answer.Elapsed)} after {answer.Attempts} attempt(s); {usage}.");
             }, target);
@@ -216,23 +257,87 @@ namespace Seedream.Commands
 
         private bool IsBound(string parameter) => MyInvocation.BoundParameters.ContainsKey(parameter);
 
-        /// <summary>The catalog entry (null for ids it does not know) and the id that goes on the wire.</summary>
-        private (SeedreamModel?, string) ResolveModel()
+        /// <summary>The catalog in effect for this command (the module's, with the user's file on top), read once.</summary>
+        private SeedreamCatalog Catalog
         {
-            string requested = string.IsNullOrWhiteSpace(Model) ? ModelCatalog.DefaultModelFamily : Model!.Trim();
-            SeedreamModel? model = ModelCatalog.FindModel(requested);
-            if (model is null)
+            get
             {
-                if (!_warnedUnknownModel)
+                if (_catalog is null)
                 {
-                    _warnedUnknownModel = true;
-                    WriteWarning($"Model '{requested}' is not in the module's catalog; it is sent as is, and only the rules common to all models are checked.");
+                    try
+                    {
+                        _catalog = SeedreamConnection.CurrentCatalog();
+                    }
+                    catch (CatalogException ex)
+                    {
+                        StopWithError(SeedreamErrors.CatalogRecord(ex));
+                        throw; // not reached
+                    }
                 }
 
-                return (null, requested);
+                return _catalog;
+            }
+        }
+
+        /// <summary>
+        /// What -Model means on the chosen provider (its default when not given) and the id that goes on the wire; says it
+        /// in -Verbose, and warns once for a model that is retiring there or that the catalog does not know.
+        /// </summary>
+        private ModelChoice ResolveModel(SeedreamCatalog catalog)
+        {
+            if (IsBound(nameof(Model)) && string.IsNullOrWhiteSpace(Model))
+            {
+                StopWithError(SeedreamErrors.InvalidParameterRecord(nameof(Model),
+                    $"the model must not be empty; leave -Model out for {ProviderInfo.Name}'s default ({ProviderInfo.DefaultModel}), or name one: {catalog.NamesOn(ProviderInfo, _ => true)}.", Model));
             }
 
-            return (model, ModelCatalog.IsFamilyName(requested) ? ProviderInfo.ModelIdFor(model) : requested);
+            ModelChoice choice = string.IsNullOrWhiteSpace(Model) ? catalog.Default(ProviderInfo) : catalog.Choose(Model!, ProviderInfo);
+            if (_warnedModel)
+            {
+                return choice;
+            }
+
+            _warnedModel = true;
+            WriteVerbose(string.IsNullOrWhiteSpace(Model)
+                ? $"No -Model: {ProviderInfo.Name}'s default is {choice.Model?.Family}, sent as {choice.WireId}."
+                : choice.Description);
+            if (choice.Model is null)
+            {
+                string near = choice.Suggestions.Count == 0 ? "" : $" Did you mean {string.Join(", ", choice.Suggestions)}?";
+                WriteWarning($"Model '{choice.Requested}' is not in the module's catalog for {ProviderInfo.Name}.{near} It is sent as is, with only the fields you set, " +
+                             "and only the rules common to all models are checked. A catalog file ($env:SEEDREAM_CATALOG, Connect-Seedream -CatalogPath) can describe it.");
+            }
+            else if (choice.Offer?.Status is { State: ModelState.Retiring } retiring)
+            {
+                WriteWarning($"Model {choice.Model.Family} ({choice.WireId}) is retiring on {ProviderInfo.Name}" +
+                             (retiring.Date is null ? "" : $" ({retiring.DateText})") + (retiring.Note is null ? "" : $": {retiring.Note}") +
+                             $". Live there: {catalog.NamesOn(ProviderInfo, m => m.OfferOn(ProviderInfo)!.Status.State == ModelState.Live)}.");
+            }
+
+            return choice;
+        }
+
+        /// <summary>A model that is slow to answer gets the time-out its provider advises, unless -TimeoutSec says otherwise.</summary>
+        private void ApplySuggestedTimeout(ClientOptions options, SeedreamModel? model)
+        {
+            if (!(model?.SuggestedTimeout is TimeSpan suggested))
+            {
+                return;
+            }
+
+            if (!IsBound(nameof(TimeoutSec)))
+            {
+                if (suggested > options.Timeout)
+                {
+                    options.Timeout = suggested;
+                }
+            }
+            else if (options.Timeout < suggested && !_warnedTimeout)
+            {
+                _warnedTimeout = true;
+                WriteWarning($"-TimeoutSec {TimeoutSec} is shorter than the {suggested.TotalSeconds:0} s advised for {model.Family} (it takes {model.Latency ?? "long"}); " +
+                             "a request cut off by the time-out may still be billed.");
+            }
         }
 
         private IReadOnlyDictionary<string, object?>? UnwrapAdditionalBody()
@@ -281,7 +386,7 @@ namespace Seedream.Commands
             _ => field.ToString(),
         };
 
-        private static SeedreamImage ToResult(GeneratedImage image, GenerationRequest request, string prompt, int references, (int Width, int Height)? requestedSize)
+        private static SeedreamImage ToResult(GeneratedImage image, GenerationRequest request, string prompt, int references, (int Width, int Height)? requestedSize, SeedreamModel? model)
         {
             var result = new SeedreamImage
             {
@@ -293,7 +398,8 @@ namespace Seedream.Commands
                 Mode = request.Mode,
                 ReferenceCount = references,
                 Created = image.Created ?? DateTimeOffset.UtcNow,
-                OutputFormat = request.OutputFormat ?? "jpeg",
+                OutputFormat = image.OutputFormat ?? request.OutputFormat ?? model?.DefaultOutputFormat ?? "jpeg",
+                Background = image.Background,
                 ImageBytes = image.Bytes,
             };
             result.ExpiresAt = image.Url != null ? result.Created + ModelCatalog.UrlLifetime : (DateTimeOffset?)null;
@@ -322,13 +428,23 @@ namespace Seedream.Commands
 
         private static string Describe(string prompt) => prompt.Length <= 60 ? $"'{prompt}'" : $"'{prompt.Substring(0, 57)}...'";
 
-        private string DescribeAction(GenerationRequest request, SeedreamModel? model, int references)
+        private string DescribeAction(GenerationRequest request, ModelChoice choice, int references)
         {
-            string cost = model is null
-                ? "cost unknown (model not in the catalog)"
-                : $"estimated cost up to ${model.PricePerImage * request.MaxOutputImages:0.###} at ${model.PricePerImage}/image";
+            int images = request.MaxOutputImages;
+            string cost;
+            if (choice.Offer is null)
+            {
+                cost = "cost unknown (model not in the catalog)";
+            }
+            else
+            {
+                PriceRule price = choice.Offer.Price;
+                long? pixels = RequestRules.PixelsOf(request.Size, choice.Model);
+                cost = $"estimated cost up to {PriceRule.Money(price.Estimate(images, pixels, references))} ({price.Breakdown(images, pixels, references)}, list price)";
+            }
+
             return $"{request.Mode} with {request.Model} on {ProviderInfo.Name}: {references} reference image(s), " +
-                   $"up to {request.MaxOutputImages} billed image(s), {cost}";
+                   $"up to {images} billed image(s), {cost}";
         }
     }
 }

@@ -17,6 +17,13 @@ namespace Seedream.Commands
         public const string WriteFailed = "Seedream.WriteFailed";
         public const string UrlExpired = "Seedream.UrlExpired";
 
+        public const string InvalidCatalog = "Seedream.InvalidCatalog";
+
+        /// <summary>A catalog file that cannot be used: the message names the file, the entry and the field.</summary>
+        public static ErrorRecord CatalogRecord(Catalog.CatalogException exception, string? parameterName = null) =>
+            Record(parameterName is null ? (Exception)exception : new SeedreamValidationException(parameterName, $"Parameter -{parameterName}: {exception.Message}"),
+                InvalidCatalog, ErrorCategory.InvalidData, exception.File);
+
         public static ErrorRecord InvalidParameterRecord(string parameterName, string rule, object? target) =>
             Record(new SeedreamValidationException(parameterName, $"Parameter -{parameterName}: {rule}"), InvalidParameter, ErrorCategory.InvalidArgument, target);
 
@@ -38,6 +45,8 @@ namespace Seedream.Commands
         {
             switch (exception)
             {
+                case Catalog.CatalogException catalog:
+                    return CatalogRecord(catalog);
                 case SeedreamValidationException:
                     return Record(exception, InvalidParameter, ErrorCategory.InvalidArgument, target);
                 case SeedreamApiException api:

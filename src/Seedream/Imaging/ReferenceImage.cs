@@ -8,10 +8,11 @@ namespace Seedream.Imaging
     /// <summary>A reference image as it goes on the wire: an http(s) URL or a data URI, with where it came from.</summary>
     public sealed class ReferenceImage
     {
-        private ReferenceImage(string wireValue, string description)
+        private ReferenceImage(string wireValue, string description, ReferenceFacts facts)
         {
             WireValue = wireValue;
             Description = description;
+            Facts = facts;
         }
 
         /// <summary>What goes into the request's image array (may be megabytes of base64: never put it in a message or an error target).</summary>
@@ -20,13 +21,19 @@ namespace Seedream.Imaging
         /// <summary>Short text for messages: the URL without its query, or the file path; never a payload.</summary>
         public string Description { get; }
 
+        /// <summary>What the model's per-image rules check (<see cref="RequestRules"/>): format, bytes and pixels where known.</summary>
+        internal ReferenceFacts Facts { get; }
+
         public static bool IsHttpUrl(string value) =>
             Uri.TryCreate(value, UriKind.Absolute, out Uri? uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) && uri.Host.Length > 0;
 
         public static bool IsDataUri(string value) => value.StartsWith("data:", StringComparison.OrdinalIgnoreCase);
 
-        public static ReferenceImage FromUrl(string url) =>
-            new ReferenceImage(url, new Uri(url).GetLeftPart(UriPartial.Path));
+        public static ReferenceImage FromUrl(string url)
+        {
+            string description = new Uri(url).GetLeftPart(UriPartial.Path);
+            return new ReferenceImage(url, description, new ReferenceFacts(description));
+        }
 
         /// <summary>
         /// Checks a data URI's form: data:image/&lt;png|jpeg|webp|bmp|tiff|gif&gt;;base64,&lt;payload&gt;, lower-case format,
@@ -53,13 +60,14 @@ namespace Seedream.Imaging
             }
 
             string description = $"data:image/{format} ({dataUri.Length - comma - 1:N0} base64 chars)";
-            ImageHeader header = CheckImage(Convert.FromBase64String(dataUri.Substring(comma + 1)), $"the data URI {description}");
+            byte[] bytes = Convert.FromBase64String(dataUri.Substring(comma + 1));
+            ImageHeader header = CheckImage(bytes, $"the data URI {description}");
             if (header.MimeSubtype != format)
             {
                 throw new InvalidDataException($"the data URI {description} says image/{format} but holds a {header.MimeSubtype} image.");
             }
 
-            return new ReferenceImage(dataUri, description);
+            return new ReferenceImage(dataUri, description, FactsOf(header, bytes.Length, $"the data URI {description}"));
         }
 
         /// <summary>An image held in memory (a Base64Json result), checked like a file and sent as a data URI.</summary>
@@ -68,8 +76,11 @@ namespace Seedream.Imaging
         private static ReferenceImage Encode(byte[] bytes, string what, string description)
         {
             ImageHeader header = CheckImage(bytes, what);
-            return new ReferenceImage($"data:image/{header.MimeSubtype};base64,{Convert.ToBase64String(bytes)}", description);
+            return new ReferenceImage($"data:image/{header.MimeSubtype};base64,{Convert.ToBase64String(bytes)}", description, FactsOf(header, bytes.Length, what));
         }
+
+        private static ReferenceFacts FactsOf(ImageHeader header, long bytes, string what) =>
+            new ReferenceFacts(what, header.MimeSubtype, bytes, header.Width, header.Height);
 
         /// <summary>
         /// Reads a local image: checks its format by magic bytes, its size, and its dimensions from the header,
@@ -113,7 +124,7 @@ namespace Seedream.Imaging
         }
 
         private static string TooLarge(string what, long bytes) =>
-            $"{what} is {bytes:N0} bytes; a reference image may be at most {ModelCatalog.MaxReferenceImageBytes:N0} bytes (10 MB).";
+            $"{what} is {bytes:N0} bytes; a reference image may be at most {ModelCatalog.MaxReferenceImageBytes:N0} bytes ({ModelCatalog.MaxReferenceImageBytes / (1024 * 1024)} MB).";
 
         /// <summary>The per-image limits of the API: each side over 14 px, aspect within [1/16, 16], at most 36 million pixels.</summary>
         public static void CheckDimensions(ImageHeader header, string what)

@@ -1,0 +1,235 @@
+using System.Text.Json.Nodes;
+using Seedream.Catalog;
+
+namespace Seedream.Tests;
+
+/// <summary>
+/// The catalog as a file: the shipped catalog.json holds together (every model has ids, tiers within its pixel range,
+/// a price on every provider, dates that parse), a user's catalog adds, changes and maps models, and a bad file is an
+/// error that names the file, the entry and the field.
+/// </summary>
+public class CatalogFileTests
+{
+    private static readonly string ShippedText = File.ReadAllText(ModelCatalog.ShippedPath);
+
+    // ------------------------------------------------------------------ the shipped file
+
+    [Fact]
+    public void The_shipped_file_is_read_from_beside_the_assembly()
+    {
+        Assert.True(File.Exists(ModelCatalog.ShippedPath));
+        Assert.Equal(new[] { ModelCatalog.ShippedPath }, ModelCatalog.Shipped.Files);
+        Assert.Same(ModelCatalog.Shipped, ModelCatalog.Load(null));
+        Assert.Same(ModelCatalog.Shipped, ModelCatalog.Load("  "));
+    }
+
+    [Fact]
+    public void Every_shipped_model_is_complete_on_every_provider()
+    {
+        SeedreamCatalog catalog = ModelCatalog.Shipped;
+        Assert.NotEmpty(catalog.Models);
+        foreach (SeedreamModel model in catalog.Models)
+        {
+            Assert.Equal(catalog.Providers.Select(p => p.Name), model.Offers.Select(o => o.Provider.Name));
+            foreach (ModelOffer offer in model.Offers)
+            {
+                Assert.NotEmpty(offer.Ids);
+                Assert.All(offer.Ids, id => Assert.Matches("^[a-z0-9][a-z0-9-]+[a-z0-9]$", id));
+                Assert.InRange(offer.MaxReferenceImages, 1, catalog.Limits.MaxReferencesPlusOutputs - 1);
+                Assert.True(offer.Price.OneImage(model.DefaultPixels) > 0, $"{model.Family} on {offer.Provider} has no price");
+                if (offer.Status.State != ModelState.Live)
+                {
+                    Assert.NotNull(offer.Status.Date);
+                }
+            }
+
+            Assert.NotEmpty(model.SizeTiers);
+            Assert.All(model.SizeTiers, t => Assert.InRange(t.Pixels, model.MinPixels, model.MaxPixels));
+            Assert.NotNull(model.DefaultSize);
+            Assert.NotNull(RequestRules.ResolveSize(model.DefaultSize, model));
+            Assert.NotEmpty(model.OutputFormats);
+            Assert.Contains("standard", model.PromptOptimizationModes);
+            Assert.Matches(@"^20\d\d-\d\d$", model.Released);
+        }
+    }
+
+    [Fact]
+    public void Every_providers_default_model_is_live_there()
+    {
+        foreach (SeedreamProvider provider in ModelCatalog.Shipped.Providers)
+        {
+            ModelChoice choice = ModelCatalog.Shipped.Default(provider);
+            Assert.NotNull(choice.Offer);
+            Assert.NotEqual(ModelState.Retired, choice.Offer!.Status.State);
+        }
+    }
+
+    // ------------------------------------------------------------------ bad files name the file, the entry and the field
+
+    /// <summary>The shipped file with one change applied, as a shipped-form catalog.</summary>
+    private static string ShippedWith(Action<JsonObject> change)
+    {
+        var root = JsonNode.Parse(ShippedText)!.AsObject();
+        change(root);
+        return root.ToJsonString();
+    }
+
+    private static JsonObject FirstModel(JsonObject root) => root["models"]![0]!.AsObject();
+
+    public static TheoryData<string, Action<JsonObject>, string> ShippedBreakages => new()
+    {
+        { "a tier outside the pixel range", r => FirstModel(r)["sizes"]!["tiers"]!["2K"] = "1024x1024", "model '5.0-lite' (models[0]), field 'sizes.tiers.2K': 1024x1024 is 1,048,576 pixels, outside the model's 3,686,400 to 10,404,496." },
+        { "a tier in lower case", r => { FirstModel(r)["sizes"]!["tiers"]!.AsObject().Remove("2K"); FirstModel(r)["sizes"]!["tiers"]!["2k"] = "2048x2048"; }, "field 'sizes.tiers.2k': a tier is named like the API spells it: a number and an upper-case K (1K, 1.5K, 2K)." },
+        { "a WxH with an upper-case X", r => FirstModel(r)["sizes"]!["recommended"]![0] = "2048X2048", "field 'sizes.recommended[0]': must be WIDTHxHEIGHT with a lower-case x (2048x2048); got \"2048X2048\"." },
+        { "a missing field", r => FirstModel(r).Remove("outputFormats"), "model '5.0-lite' (models[0]), field 'outputFormats': is required (an array of strings)." },
+        { "a number as text", r => FirstModel(r)["sizes"]!["minPixels"] = "3686400", "field 'sizes.minPixels': must be a whole number; got \"3686400\"." },
+        { "a misspelt field", r => FirstModel(r)["outputformats"] = new JsonArray("jpeg"), "field 'outputformats': is not a field; field names are case-sensitive: did you mean 'outputFormats'?" },
+        { "an unknown field", r => FirstModel(r)["colour"] = "red", "field 'colour': is not a field here; known fields: family, names," },
+        { "an unknown provider", r => FirstModel(r)["providers"]!["Azure"] = new JsonObject(), "field 'providers.Azure': 'Azure' is not a provider; use APIYI, BytePlus, Volcengine." },
+        { "a price as text", r => FirstModel(r)["providers"]!["APIYI"]!["price"]!["perImage"] = "0.035", "field 'providers.APIYI.price.perImage': must be a price in US dollars from 0 to 1000 (0.035); got \"0.035\"." },
+        { "no price at all", r => FirstModel(r)["providers"]!["APIYI"]!["price"] = new JsonObject(), "field 'providers.APIYI.price': needs perImage or perRequest (use 0 for a free model)." },
+        { "a retirement without a date", r => FirstModel(r)["providers"]!["BytePlus"]!["status"] = new JsonObject { ["state"] = "retired" }, "field 'providers.BytePlus.status.date': a retired model needs the date it was switched off." },
+        { "a date that does not parse", r => FirstModel(r)["providers"]!["BytePlus"]!["status"] = new JsonObject { ["state"] = "retiring", ["date"] = "next spring" }, "field 'providers.BytePlus.status.date': 'next spring' is not a date (2026-11-24, or 2026-11-24T14:00:00+08:00)." },
+        { "an unknown state", r => FirstModel(r)["providers"]!["BytePlus"]!["status"] = new JsonObject { ["state"] = "sleeping" }, "field 'providers.BytePlus.status.state': 'sleeping' is not live, retiring or retired." },
+        { "an id twice in the catalog", r => FirstModel(r)["providers"]!["APIYI"]!["ids"] = new JsonArray("seedream-4-5-251128"), "'seedream-4-5-251128' already names model '5.0-lite'" },
+        { "price steps that do not rise", r => FirstModel(r)["providers"]!["APIYI"]!["price"]!["perImage"] = JsonNode.Parse("""[{"maxPixels": 5000000, "usd": 0.02}, {"maxPixels": 4000000, "usd": 0.03}, {"usd": 0.04}]"""), "field 'providers.APIYI.price.perImage[1].maxPixels': the steps must rise: each maxPixels above the previous one." },
+        { "an open step before the last", r => FirstModel(r)["providers"]!["APIYI"]!["price"]!["perImage"] = JsonNode.Parse("""[{"usd": 0.02}, {"usd": 0.03}]"""), "field 'providers.APIYI.price.perImage[0].maxPixels': only the last step may leave out maxPixels" },
+        { "a default model that is not there", r => r["providers"]![2]!["defaultModel"] = "9.9", "provider 'Volcengine', field 'defaultModel': '9.9' must be a model offered, and not retired, on Volcengine." },
+        { "a newer catalog version", r => r["catalogVersion"] = 2, "the top level, field 'catalogVersion': this module reads catalog version 1; the file is version 2." },
+    };
+
+    [Theory]
+    [MemberData(nameof(ShippedBreakages))]
+    public void A_broken_shipped_catalog_names_the_file_entry_and_field(string what, Action<JsonObject> change, string says)
+    {
+        CatalogException error = Assert.Throws<CatalogException>(() => ModelCatalog.Parse(ShippedWith(change), "/x/catalog.json"));
+        Assert.StartsWith("Catalog file '/x/catalog.json', ", error.Message);
+        Assert.True(error.Message.Contains(says, StringComparison.Ordinal), $"{what}: {error.Message}");
+        Assert.Equal("/x/catalog.json", error.File);
+    }
+
+    [Theory]
+    [InlineData("{ \"models\": [ }", "the file: is not valid JSON at line 1, position 15: '}' is an invalid start of a value.")]
+    [InlineData("{\n  \"models\": [\n    { \"family\": \"x\" \n  ]\n}", "the file: is not valid JSON at line 4")]
+    [InlineData("[1, 2]", "the file: must hold one JSON object")]
+    [InlineData("", "the file: is not valid JSON")]
+    public void A_file_that_is_not_a_JSON_object_says_where(string text, string says)
+    {
+        CatalogException error = Assert.Throws<CatalogException>(() => ModelCatalog.Parse(text, "mine.json", ModelCatalog.Shipped));
+        Assert.Contains("Catalog file 'mine.json', " + says, error.Message);
+    }
+
+    // ------------------------------------------------------------------ a user's catalog on top
+
+    private static SeedreamCatalog Over(string json) => ModelCatalog.Parse(json, "user.json", ModelCatalog.Shipped);
+
+    [Fact]
+    public void Comments_and_trailing_commas_are_allowed_in_a_users_file()
+    {
+        SeedreamCatalog catalog = Over("""
+            // my endpoints
+            { "endpoints": [ { "id": "ep-1", "provider": "BytePlus", "model": "4.5" }, ], }
+            """);
+        Assert.Single(catalog.Endpoints);
+    }
+
+    [Fact]
+    public void A_users_entry_changes_only_the_fields_it_gives()
+    {
+        SeedreamCatalog catalog = Over("""{ "models": [ { "family": "4.5", "providers": { "APIYI": { "price": { "perImage": 0.05 } } } } ] }""");
+        SeedreamModel model = catalog.FindModel("4.5")!;
+        Assert.Equal(0.05m, model.OfferOn(catalog.FindProvider("APIYI")!)!.Price.OneImage(null));
+        Assert.Equal(0.04m, model.OfferOn(catalog.FindProvider("BytePlus")!)!.Price.OneImage(null));
+        Assert.Equal(new[] { "seedream-4-5-251128" }, model.OfferOn(catalog.FindProvider("APIYI")!)!.Ids);
+        Assert.Equal("user.json", model.Source);
+        Assert.Equal(ModelCatalog.ShippedPath, catalog.FindModel("4.0")!.Source);
+        Assert.Equal(0.04m, ModelCatalog.Shipped.FindModel("4.5")!.OfferOn(ModelCatalog.DefaultProvider)!.Price.OneImage(null));
+    }
+
+    [Fact]
+    public void A_null_in_a_users_entry_removes_the_field()
+    {
+        SeedreamCatalog catalog = Over("""{ "models": [ { "family": "4.0", "providers": { "Volcengine": null } } ] }""");
+        Assert.Null(catalog.FindModel("4.0")!.OfferOn(catalog.FindProvider("Volcengine")!));
+        Assert.NotNull(catalog.FindModel("4.0")!.OfferOn(catalog.FindProvider("APIYI")!));
+    }
+
+    [Fact]
+    public void A_new_model_based_on_another_takes_its_rules_but_not_its_names_or_providers()
+    {
+        SeedreamCatalog catalog = Over("""
+            { "models": [ { "family": "9.0", "names": ["nine"], "basedOn": "4.5",
+                            "providers": { "APIYI": { "ids": ["seedream-9-0-990101"], "maxReferences": 10, "price": { "perImage": 0.07 } } } } ] }
+            """);
+        SeedreamModel nine = catalog.FindModel("nine")!;
+        Assert.Equal("9.0", nine.Family);
+        Assert.Equal(new[] { "2K", "4K" }, nine.SizeTiers.Select(t => t.Name));
+        Assert.Same(nine, catalog.FindModel("seedream-9-0-990101"));
+        Assert.Single(nine.Offers);
+        ModelChoice choice = catalog.Choose("SEEDREAM-9-0-990101", catalog.FindProvider("APIYI")!);
+        Assert.Equal(ModelMatch.ProviderId, choice.Match);
+        Assert.Equal("seedream-9-0-990101", choice.WireId);
+        Assert.Same(nine, catalog.FindModel("9.0"));
+    }
+
+    [Fact]
+    public void An_endpoint_id_maps_to_the_model_behind_it_on_its_provider_only()
+    {
+        SeedreamCatalog catalog = Over("""{ "endpoints": [ { "id": "ep-20261201090000-abcde", "provider": "BytePlus", "model": "4.0" } ] }""");
+        ModelChoice onBytePlus = catalog.Choose("ep-20261201090000-abcde", catalog.FindProvider("BytePlus")!);
+        Assert.Equal(ModelMatch.Endpoint, onBytePlus.Match);
+        Assert.Equal("4.0", onBytePlus.Model!.Family);
+        Assert.Equal("ep-20261201090000-abcde", onBytePlus.WireId);
+        Assert.Equal(14, onBytePlus.Offer!.MaxReferenceImages);
+        Assert.Equal(ModelMatch.Unknown, catalog.Choose("ep-20261201090000-abcde", catalog.FindProvider("APIYI")!).Match);
+        Assert.Contains("ep-20261201090000-abcde", catalog.Suggest("ep-20261201090000-abcdf", catalog.FindProvider("BytePlus")!));
+    }
+
+    [Theory]
+    [InlineData("""{ "providers": [] }""", "the top level, field 'providers': a user catalog may add or change models and endpoints only")]
+    [InlineData("""{ "models": [ { "names": ["x"] } ] }""", "models[0], field 'family': is required (a string).")]
+    [InlineData("""{ "models": [ { "family": "9.0", "basedOn": "8.0" } ] }""", "model '9.0' (models[0]), field 'basedOn': '8.0' is not a model of the catalog")]
+    [InlineData("""{ "models": [ { "family": "4.5", "basedOn": "4.0" } ] }""", "field 'basedOn': is for new models; '4.5' is already in the catalog")]
+    [InlineData("""{ "models": [ { "family": "9.0", "basedOn": "4.5" } ] }""", "model '9.0' (models[0]), field 'providers': is required")]
+    [InlineData("""{ "models": [ { "family": "9.0" } ] }""", "model '9.0' (models[0]), field 'sizes': is required")]
+    [InlineData("""{ "models": [ { "family": "4.5", "sizes": { "minPixels": -1 } } ] }""", "model '4.5' (models[0]), field 'sizes.minPixels': must be at least 1; got -1.")]
+    [InlineData("""{ "models": [ { "family": "4.5", "accepts": { "stream": "yes" } } ] }""", "model '4.5' (models[0]), field 'accepts.stream': must be true or false; got \"yes\".")]
+    [InlineData("""{ "endpoints": [ { "id": "ep-1", "provider": "BytePlus", "model": "9.9" } ] }""", "endpoint 'ep-1' (endpoints[0]), field 'model': '9.9' is not a model of the catalog")]
+    [InlineData("""{ "endpoints": [ { "id": "ep-1", "provider": "Nowhere", "model": "4.5" } ] }""", "endpoint 'ep-1' (endpoints[0]), field 'provider': 'Nowhere' is not a provider")]
+    [InlineData("""{ "endpoints": [ { "id": "seedream-4-0-250828", "provider": "BytePlus", "model": "4.5" } ] }""", "field 'id': 'seedream-4-0-250828' already names a model")]
+    [InlineData("""{ "endpoints": { "id": "ep-1" } }""", "the top level, field 'endpoints': must be an array")]
+    public void A_broken_users_catalog_names_the_file_entry_and_field(string json, string says)
+    {
+        CatalogException error = Assert.Throws<CatalogException>(() => Over(json));
+        Assert.StartsWith("Catalog file 'user.json', ", error.Message);
+        Assert.True(error.Message.Contains(says, StringComparison.Ordinal), error.Message);
+    }
+
+    [Fact]
+    public void A_users_file_is_read_again_only_when_it_changes()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"seedream-catalog-{Guid.NewGuid():N}.json");
+        try
+        {
+            File.WriteAllText(path, """{ "endpoints": [ { "id": "ep-a", "provider": "BytePlus", "model": "4.5" } ] }""");
+            SeedreamCatalog first = ModelCatalog.Load(path);
+            Assert.Same(first, ModelCatalog.Load(path));
+            File.WriteAllText(path, """{ "endpoints": [ { "id": "ep-bb", "provider": "BytePlus", "model": "4.0" } ] }""");
+            SeedreamCatalog second = ModelCatalog.Load(path);
+            Assert.NotSame(first, second);
+            Assert.Equal("ep-bb", Assert.Single(second.Endpoints).Id);
+
+            File.WriteAllText(path, "{ \"models\": 3 }");
+            CatalogException error = Assert.Throws<CatalogException>(() => ModelCatalog.Load(path));
+            Assert.Equal(Path.GetFullPath(path), error.File);
+            Assert.Contains("field 'models': must be an array of model entries.", error.Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+
+        CatalogException missing = Assert.Throws<CatalogException>(() => ModelCatalog.Load(path));
+        Assert.Contains("the file: does not exist.", missing.Message);
+    }
+}
