@@ -8,7 +8,7 @@ Describe 'Tab completion' {
         function Get-Completion([string] $Line) {
             (TabExpansion2 -inputScript $Line -cursorColumn $Line.Length).CompletionMatches.CompletionText
         }
-        $script:Tiers4 = '1K', '2K', '3K', '4K'
+        $script:Tiers4 = '1.5K', '1K', '2K', '3K', '4K'
     }
     AfterAll { . (Join-Path $PSScriptRoot 'TestTeardown.ps1') }
     BeforeEach {
@@ -22,11 +22,24 @@ Describe 'Tab completion' {
             @{ Command = 'Edit-SeedreamImage' }
         ) {
             $offered = Get-Completion "$Command -Model "
-            $offered | Should -Be @('seedream-5-0-260128', 'seedream-5-0-lite-260128', 'seedream-4-5-251128', 'seedream-4-0-250828', "'5.0-lite'", 'lite', "'4.5'", "'4.0'")
+            $offered | Should -Be @('seedream-5-5-261028', 'seedream-5-0-pro-260628', 'seedream-5-0-flash-260915', 'seedream-5-0-260128', 'seedream-5-0-lite-260128',
+                'seedream-4-5-251128', 'seedream-4-0-250828', "'5.5'", "'5.0-pro'", 'pro', "'5.0-flash'", 'flash', "'5.0-lite'", 'lite', "'4.5'", "'4.0'")
+        }
+
+        It 'offers dola- ids for the new models on BytePlus, bare ids for the older' {
+            $offered = Get-Completion 'New-SeedreamImage -Provider BytePlus -Model '
+            $offered | Select-Object -First 4 | Should -Be @('dola-seedream-5-5-261028', 'dola-seedream-5-0-pro-260628', 'dola-seedream-5-0-flash-260915', 'seedream-5-0-260128')
+            $offered | Should -Not -Contain 'seedream-5-5-261028'
+        }
+
+        It 'offers a model retired on the provider last (Volcengine: 5.0 lite)' {
+            $offered = @(Get-Completion 'New-SeedreamImage -Provider Volcengine -Model ' | Where-Object { $_ -like 'doubao-*' })
+            $offered[0] | Should -Be 'doubao-seedream-5-5-261028'
+            $offered[-2..-1] | Should -Be @('doubao-seedream-5-0-260128', 'doubao-seedream-5-0-lite-260128')
         }
 
         It 'offers doubao- ids after Connect-Seedream -Provider Volcengine' {
-            Connect-Seedream -Provider Volcengine -BaseUri $Fake.ApiV3
+            Connect-Seedream -Provider Volcengine -BaseUri $Fake.ApiVolcengine
             $offered = Get-Completion 'New-SeedreamImage -Model '
             $offered | Should -Contain 'doubao-seedream-4-5-251128'
             $offered | Should -Contain 'doubao-seedream-5-0-lite-260128'
@@ -35,7 +48,7 @@ Describe 'Tab completion' {
         }
 
         It 'follows -Provider on the command line over the connection' {
-            Connect-Seedream -Provider Volcengine -BaseUri $Fake.ApiV3
+            Connect-Seedream -Provider Volcengine -BaseUri $Fake.ApiVolcengine
             $offered = Get-Completion 'New-SeedreamImage -Provider BytePlus -Model '
             $offered | Should -Contain 'seedream-4-5-251128'
             $offered | Where-Object { $_ -like 'doubao-*' } | Should -BeNullOrEmpty
@@ -46,7 +59,8 @@ Describe 'Tab completion' {
         It 'narrows to what was typed' {
             Get-Completion 'New-SeedreamImage -Model seedream-4' | Should -Be @('seedream-4-5-251128', 'seedream-4-0-250828')
             Get-Completion 'New-SeedreamImage -Model 4.' | Should -Be @("'4.5'", "'4.0'")
-            Get-Completion "New-SeedreamImage -Model 'seedream-5" | Should -Be @('seedream-5-0-260128', 'seedream-5-0-lite-260128')
+            Get-Completion "New-SeedreamImage -Model 'seedream-5-0" | Should -Be @('seedream-5-0-pro-260628', 'seedream-5-0-flash-260915', 'seedream-5-0-260128', 'seedream-5-0-lite-260128')
+            Get-Completion 'New-SeedreamImage -Model fl' | Should -Be 'flash'
         }
 
         It 'completes Get-SeedreamModel -Name for the chosen provider' {
@@ -63,9 +77,12 @@ Describe 'Tab completion' {
             @{ Model = 'seedream-4-0-250828'; Tiers = @('1K', '2K', '4K'); Sample = '2304x1728' }
             @{ Model = 'doubao-seedream-4-5-251128'; Tiers = @('2K', '4K'); Sample = '4992x3328' }
             @{ Model = 'seedream-5-0-lite-260128'; Tiers = @('2K', '3K'); Sample = '3456x2592' }
+            @{ Model = '5.5'; Tiers = @('1K', '1.5K', '2K'); Sample = '2560x1440' }
+            @{ Model = 'pro'; Tiers = @('1K', '2K'); Sample = '2304x1728' }
+            @{ Model = 'dola-seedream-5-0-flash-260915'; Tiers = @('1K', '1.5K', '2K'); Sample = '1280x720' }
         ) {
             $offered = Get-Completion "New-SeedreamImage -Model $Model -Size "
-            $offered | Where-Object { $_ -match '^\dK$' } | Should -Be $Tiers
+            $offered.Trim("'") | Where-Object { $_ -match '^[\d.]+K$' } | Should -Be $Tiers
             $offered | Should -Contain $Sample
             $offered | Should -Contain '2048x2048'
         }
@@ -83,14 +100,16 @@ Describe 'Tab completion' {
             (TabExpansion2 -inputScript $line -cursorColumn $cursor).CompletionMatches.CompletionText | Should -Contain '1K'
         }
 
-        It 'offers the default model''s sizes (5.0-lite) when no -Model is typed' {
+        It 'offers the provider''s default model''s sizes when no -Model is typed (5.0-lite on APIYI, 5.5 on Volcengine)' {
             $offered = Get-Completion 'New-SeedreamImage -Size '
-            $offered | Where-Object { $_ -match '^\dK$' } | Should -Be @('2K', '3K')
+            $offered.Trim("'") | Where-Object { $_ -match '^[\d.]+K$' } | Should -Be @('2K', '3K')
+            $offered = Get-Completion 'New-SeedreamImage -Provider Volcengine -Size '
+            $offered.Trim("'") | Where-Object { $_ -match '^[\d.]+K$' } | Should -Be @('1K', '1.5K', '2K')
         }
 
         It 'offers every tier once for a model the catalog does not know' {
             $offered = Get-Completion 'New-SeedreamImage -Model seedream-9-0-990101 -Size '
-            $offered | Where-Object { $_ -match '^\dK$' } | Sort-Object | Should -Be $Tiers4
+            $offered.Trim("'") | Where-Object { $_ -match '^[\d.]+K$' } | Sort-Object | Should -Be ($Tiers4 | Sort-Object)
             $offered | Should -HaveCount (@($offered | Select-Object -Unique).Count)
         }
 
@@ -121,6 +140,7 @@ Describe 'Tab completion' {
         }
 
         It 'accepts a model id the list does not offer' {
+            Connect-Seedream -Provider BytePlus -BaseUri $Fake.ApiBytePlus
             (Get-Completion 'New-SeedreamImage -Model ') | Should -Not -Contain 'ep-20260101120000-abcde'
             $image = New-SeedreamImage -Prompt p -Model 'ep-20260101120000-abcde' -WarningAction SilentlyContinue
             $image | Should -HaveCount 1

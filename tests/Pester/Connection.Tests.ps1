@@ -18,18 +18,26 @@ Describe 'Providers and connection' {
 
     Context 'What goes out per provider' {
         It '<Provider> sends family <Family> as <Id> to <Path>' -ForEach @(
+            @{ Provider = 'APIYI'; Base = 'ApiV1'; Family = '5.5'; Id = 'seedream-5-5-261028'; Path = '/v1/images/generations' }
+            @{ Provider = 'APIYI'; Base = 'ApiV1'; Family = 'pro'; Id = 'seedream-5-0-pro-260628'; Path = '/v1/images/generations' }
+            @{ Provider = 'APIYI'; Base = 'ApiV1'; Family = 'flash'; Id = 'seedream-5-0-flash-260915'; Path = '/v1/images/generations' }
             @{ Provider = 'APIYI'; Base = 'ApiV1'; Family = '4.5'; Id = 'seedream-4-5-251128'; Path = '/v1/images/generations' }
             @{ Provider = 'APIYI'; Base = 'ApiV1'; Family = '4.0'; Id = 'seedream-4-0-250828'; Path = '/v1/images/generations' }
             @{ Provider = 'APIYI'; Base = 'ApiV1'; Family = '5.0-lite'; Id = 'seedream-5-0-260128'; Path = '/v1/images/generations' }
-            @{ Provider = 'BytePlus'; Base = 'ApiV3'; Family = '4.5'; Id = 'seedream-4-5-251128'; Path = '/api/v3/images/generations' }
-            @{ Provider = 'BytePlus'; Base = 'ApiV3'; Family = '4.0'; Id = 'seedream-4-0-250828'; Path = '/api/v3/images/generations' }
-            @{ Provider = 'BytePlus'; Base = 'ApiV3'; Family = '5.0-lite'; Id = 'seedream-5-0-260128'; Path = '/api/v3/images/generations' }
-            @{ Provider = 'Volcengine'; Base = 'ApiV3'; Family = '4.5'; Id = 'doubao-seedream-4-5-251128'; Path = '/api/v3/images/generations' }
-            @{ Provider = 'Volcengine'; Base = 'ApiV3'; Family = '4.0'; Id = 'doubao-seedream-4-0-250828'; Path = '/api/v3/images/generations' }
-            @{ Provider = 'Volcengine'; Base = 'ApiV3'; Family = '5.0-lite'; Id = 'doubao-seedream-5-0-260128'; Path = '/api/v3/images/generations' }
+            @{ Provider = 'BytePlus'; Base = 'ApiBytePlus'; Family = '5.5'; Id = 'dola-seedream-5-5-261028'; Path = '/api/v3/images/generations' }
+            @{ Provider = 'BytePlus'; Base = 'ApiBytePlus'; Family = 'pro'; Id = 'dola-seedream-5-0-pro-260628'; Path = '/api/v3/images/generations' }
+            @{ Provider = 'BytePlus'; Base = 'ApiBytePlus'; Family = 'flash'; Id = 'dola-seedream-5-0-flash-260915'; Path = '/api/v3/images/generations' }
+            @{ Provider = 'BytePlus'; Base = 'ApiBytePlus'; Family = '4.5'; Id = 'seedream-4-5-251128'; Path = '/api/v3/images/generations' }
+            @{ Provider = 'BytePlus'; Base = 'ApiBytePlus'; Family = '4.0'; Id = 'seedream-4-0-250828'; Path = '/api/v3/images/generations' }
+            @{ Provider = 'BytePlus'; Base = 'ApiBytePlus'; Family = '5.0-lite'; Id = 'seedream-5-0-260128'; Path = '/api/v3/images/generations' }
+            @{ Provider = 'Volcengine'; Base = 'ApiVolcengine'; Family = '5.5'; Id = 'doubao-seedream-5-5-261028'; Path = '/volcengine/api/v3/images/generations' }
+            @{ Provider = 'Volcengine'; Base = 'ApiVolcengine'; Family = 'pro'; Id = 'doubao-seedream-5-0-pro-260628'; Path = '/volcengine/api/v3/images/generations' }
+            @{ Provider = 'Volcengine'; Base = 'ApiVolcengine'; Family = 'flash'; Id = 'doubao-seedream-5-0-flash-260915'; Path = '/volcengine/api/v3/images/generations' }
+            @{ Provider = 'Volcengine'; Base = 'ApiVolcengine'; Family = '4.5'; Id = 'doubao-seedream-4-5-251128'; Path = '/volcengine/api/v3/images/generations' }
+            @{ Provider = 'Volcengine'; Base = 'ApiVolcengine'; Family = '4.0'; Id = 'doubao-seedream-4-0-250828'; Path = '/volcengine/api/v3/images/generations' }
         ) {
             Connect-Seedream -Provider $Provider -BaseUri $Fake.$Base
-            $image = New-SeedreamImage -Prompt p -Model $Family
+            $image = New-SeedreamImage -Prompt p -Model $Family -WarningAction SilentlyContinue
             $request = Get-LastRequest
             $request.path | Should -Be $Path
             $request.body.model | Should -Be $Id
@@ -39,45 +47,47 @@ Describe 'Providers and connection' {
         }
 
         It 'takes the short family names unquoted on the command line' {
-            Connect-Seedream -Provider Volcengine -BaseUri $Fake.ApiV3
-            $null = New-SeedreamImage -Prompt p -Model 4.0
+            Connect-Seedream -Provider Volcengine -BaseUri $Fake.ApiVolcengine
+            $null = New-SeedreamImage -Prompt p -Model 4.0 -WarningAction SilentlyContinue
             (Get-LastRequest).body.model | Should -Be 'doubao-seedream-4-0-250828'
-            $null = New-SeedreamImage -Prompt p -Model 4.5
+            $null = New-SeedreamImage -Prompt p -Model 4.5 -WarningAction SilentlyContinue
             (Get-LastRequest).body.model | Should -Be 'doubao-seedream-4-5-251128'
-            $null = New-SeedreamImage -Prompt p -Model 5.0-lite
-            (Get-LastRequest).body.model | Should -Be 'doubao-seedream-5-0-260128'
+            $null = New-SeedreamImage -Prompt p -Model 5.5
+            (Get-LastRequest).body.model | Should -Be 'doubao-seedream-5-5-261028'
         }
 
-        It 'uses the provider''s id for the default model: doubao-seedream-5-0-260128 on Volcengine' {
-            Connect-Seedream -Provider Volcengine -BaseUri $Fake.ApiV3
+        It 'uses a live default on Volcengine, where 5.0 lite is switched off: doubao-seedream-5-5-261028' {
+            Connect-Seedream -Provider Volcengine -BaseUri $Fake.ApiVolcengine
             $null = New-SeedreamImage -Prompt p
-            (Get-LastRequest).body.model | Should -Be 'doubao-seedream-5-0-260128'
+            (Get-LastRequest).body.model | Should -Be 'doubao-seedream-5-5-261028'
         }
 
         It 'sends a full id as typed' {
-            Connect-Seedream -Provider Volcengine -BaseUri $Fake.ApiV3
-            $null = New-SeedreamImage -Prompt p -Model doubao-seedream-4-5-251128
+            Connect-Seedream -Provider Volcengine -BaseUri $Fake.ApiVolcengine
+            $null = New-SeedreamImage -Prompt p -Model doubao-seedream-4-5-251128 -WarningAction SilentlyContinue
             (Get-LastRequest).body.model | Should -Be 'doubao-seedream-4-5-251128'
         }
 
         It 'takes -Provider on the call itself over the connection' {
-            Connect-Seedream -Provider Volcengine -BaseUri $Fake.ApiV3
-            $null = New-SeedreamImage -Prompt p -Model 4.5 -Provider BytePlus -BaseUri $Fake.ApiV3
+            Connect-Seedream -Provider Volcengine -BaseUri $Fake.ApiVolcengine
+            $null = New-SeedreamImage -Prompt p -Model 4.5 -Provider BytePlus -BaseUri $Fake.ApiBytePlus
             (Get-LastRequest).body.model | Should -Be 'seedream-4-5-251128'
         }
 
         It '<Provider> allows <Limit> references and refuses <Over> before any request' -ForEach @(
-            @{ Provider = 'APIYI'; Base = 'ApiV1'; Limit = 10; Over = 11 }
-            @{ Provider = 'BytePlus'; Base = 'ApiV3'; Limit = 14; Over = 15 }
-            @{ Provider = 'Volcengine'; Base = 'ApiV3'; Limit = 14; Over = 15 }
+            @{ Provider = 'APIYI'; Base = 'ApiV1'; Model = '4.5'; Limit = 10; Over = 11 }
+            @{ Provider = 'BytePlus'; Base = 'ApiBytePlus'; Model = '4.5'; Limit = 14; Over = 15 }
+            @{ Provider = 'Volcengine'; Base = 'ApiVolcengine'; Model = '4.5'; Limit = 14; Over = 15 }
+            @{ Provider = 'BytePlus'; Base = 'ApiBytePlus'; Model = '5.5'; Limit = 10; Over = 11 }
         ) {
             Connect-Seedream -Provider $Provider -BaseUri $Fake.$Base
-            $refusal = Get-Refusal { Edit-SeedreamImage -Prompt p -Image (New-ReferenceUrl $Over) }
+            $PSDefaultParameterValues = @{ '*-Seedream*:WarningAction' = 'SilentlyContinue' }
+            $refusal = Get-Refusal { Edit-SeedreamImage -Prompt p -Model $Model -Image (New-ReferenceUrl $Over) }
             $refusal.FullyQualifiedErrorId | Should -BeLike 'Seedream.InvalidParameter,*'
-            $refusal.Exception.Message | Should -Be "Parameter -Image: $Provider accepts at most $Limit reference images for 5.0-lite; $Over were given."
+            $refusal.Exception.Message | Should -Be "Parameter -Image: $Provider accepts at most $Limit reference images for $Model; $Over were given."
             @(Get-FakeRequest $Fake) | Should -HaveCount 0
 
-            $null = Edit-SeedreamImage -Prompt p -Image (New-ReferenceUrl $Limit)
+            $null = Edit-SeedreamImage -Prompt p -Model $Model -Image (New-ReferenceUrl $Limit)
             $request = Get-LastRequest
             $request.status | Should -Be 200
             $request.body.image | Should -HaveCount $Limit
@@ -127,7 +137,7 @@ Describe 'Providers and connection' {
         ) {
             $env:ARK_API_KEY = $Fake.ApiKey
             $env:SEEDREAM_API_KEY = 'wrong-key'
-            Connect-Seedream -Provider $Provider -BaseUri $Fake.ApiV3
+            Connect-Seedream -Provider $Provider -BaseUri $Fake."Api$Provider"
             (Get-SeedreamConnection).ApiKeySource | Should -Be 'Environment:ARK_API_KEY'
             $null = New-SeedreamImage -Prompt p
             (Get-LastRequest).authorization | Should -Be 'ok'
@@ -194,7 +204,7 @@ Describe 'Providers and connection' {
         }
 
         It 'Disconnect-Seedream clears the connection' {
-            Connect-Seedream -Provider Volcengine -ApiKey $Secret -BaseUri $Fake.ApiV3
+            Connect-Seedream -Provider Volcengine -ApiKey $Secret -BaseUri $Fake.ApiVolcengine
             (Get-SeedreamConnection).Provider | Should -Be 'Volcengine'
             Disconnect-Seedream
             $connection = Get-SeedreamConnection
@@ -204,7 +214,7 @@ Describe 'Providers and connection' {
         }
 
         It 'does not store a connection whose base URI would send the key in clear text' {
-            Connect-Seedream -Provider BytePlus -BaseUri $Fake.ApiV3
+            Connect-Seedream -Provider BytePlus -BaseUri $Fake.ApiBytePlus
             $refusal = Get-Refusal { Connect-Seedream -Provider Volcengine -BaseUri 'http://example.com/api/v3' }
             $refusal.FullyQualifiedErrorId | Should -BeLike 'Seedream.InsecureBaseUri,*'
             $refusal.Exception.Message | Should -Match 'Parameter -BaseUri: .* is not https'
@@ -278,10 +288,46 @@ Describe 'Providers and connection' {
     Context 'Get-SeedreamModel' {
         It 'lists every family as typed objects' {
             $models = Get-SeedreamModel
-            $models | Should -HaveCount 3
+            $models | Should -HaveCount 6
             $models[0].GetType().FullName | Should -Be 'Seedream.Commands.SeedreamModelInfo'
-            $models.Family | Should -Be @('5.0-lite', '4.5', '4.0')
-            $models.Id | Should -Be @('seedream-5-0-260128', 'seedream-4-5-251128', 'seedream-4-0-250828')
+            $models.Family | Should -Be @('5.5', '5.0-pro', '5.0-flash', '5.0-lite', '4.5', '4.0')
+            $models.Id | Should -Be @('seedream-5-5-261028', 'seedream-5-0-pro-260628', 'seedream-5-0-flash-260915', 'seedream-5-0-260128', 'seedream-4-5-251128', 'seedream-4-0-250828')
+            $models.Status | Select-Object -Unique | Should -Be 'Live'
+        }
+
+        It 'describes 5.0-pro as the contract does, with its price rule on each provider' {
+            $model = Get-SeedreamModel pro
+            $model.Id | Should -Be 'seedream-5-0-pro-260628'
+            $model.Names | Should -Be @('5.0-pro', 'pro')
+            $model.SizeTiers | Should -Be @('1K', '2K')
+            $model.MaxPixels | Should -Be 4194304
+            $model.OutputFormats | Should -Be @('jpeg', 'png')
+            $model.PromptOptimizationModes | Should -Be @('standard', 'fast')
+            $model.ThinkingModes | Should -Be @('enabled', 'disabled')
+            $model.BackgroundModes | Should -Be @('auto', 'transparent', 'opaque')
+            $model.MaxLayers | Should -Be 16
+            $model.SupportsStreaming | Should -BeFalse
+            $model.SupportsSequence | Should -BeFalse
+            $model.MaxImagesPerRequest | Should -Be 1
+            $model.ReferenceImageFormats | Should -Contain 'heic'
+            $model.MaxReferenceImageBytes | Should -Be 31457280
+            $model.SuggestedTimeoutSec | Should -Be 240
+            $model.Price | Should -Be '$0.12/request'
+            "$($model.PriceRule)" | Should -Be '$0.12 a request (references included)'
+            $model.PricePerImage | Should -Be 0.12
+            $onBytePlus = Get-SeedreamModel pro -Provider BytePlus
+            $onBytePlus.Id | Should -Be 'dola-seedream-5-0-pro-260628'
+            $onBytePlus.Price | Should -Be '$0.045-0.09 +$0.003/ref>1'
+            "$($onBytePlus.PriceRule)" | Should -Be '$0.045 an image up to 2,359,296 px, $0.09 above; + $0.003 per reference from the second'
+            $onBytePlus.PricePerImage | Should -Be 0.09
+        }
+
+        It 'shows the retirements on Volcengine' {
+            $models = Get-SeedreamModel -Provider Volcengine
+            ($models | Where-Object Family -EQ '5.0-lite').Status | Should -Be 'Retired'
+            ($models | Where-Object Family -EQ '5.0-lite').StatusDate | Should -Be ([DateTimeOffset]'2026-11-24T14:00:00+08:00')
+            ($models | Where-Object Family -EQ '4.5').Status | Should -Be 'Retiring'
+            ($models | Where-Object Family -EQ '5.5').Status | Should -Be 'Live'
         }
 
         It 'describes 4.0 as the contract does' {
@@ -313,6 +359,8 @@ Describe 'Providers and connection' {
 
         It 'finds by wildcard, by id and by alias' {
             (Get-SeedreamModel -Name '4*').Family | Should -Be @('4.5', '4.0')
+            (Get-SeedreamModel -Name 'FLASH').Family | Should -Be '5.0-flash'
+            (Get-SeedreamModel -Name 'dola-seedream-5-5-261028').Id | Should -Be 'seedream-5-5-261028'
             (Get-SeedreamModel -Name 'seedream-4-5-251128').Family | Should -Be '4.5'
             (Get-SeedreamModel -Name 'seedream-5-0-lite-260128').Family | Should -Be '5.0-lite'
             (Get-SeedreamModel -Name '*lite*').Family | Should -Be '5.0-lite'
@@ -321,15 +369,16 @@ Describe 'Providers and connection' {
 
         It 'names the models as -Provider does, with its reference limit' {
             $models = Get-SeedreamModel -Provider Volcengine
-            $models.Id | Should -Be @('doubao-seedream-5-0-260128', 'doubao-seedream-4-5-251128', 'doubao-seedream-4-0-250828')
+            $models.Id | Should -Be @('doubao-seedream-5-5-261028', 'doubao-seedream-5-0-pro-260628', 'doubao-seedream-5-0-flash-260915', 'doubao-seedream-5-0-260128', 'doubao-seedream-4-5-251128', 'doubao-seedream-4-0-250828')
             $models.Provider | Select-Object -Unique | Should -Be 'Volcengine'
-            $models.MaxReferenceImages | Select-Object -Unique | Should -Be 14
+            $models.MaxReferenceImages | Should -Be @(10, 10, 10, 14, 14, 14)
             (Get-SeedreamModel -Provider APIYI).MaxReferenceImages | Select-Object -Unique | Should -Be 10
+            (Get-SeedreamModel -Provider BytePlus).Id | Should -Be @('dola-seedream-5-5-261028', 'dola-seedream-5-0-pro-260628', 'dola-seedream-5-0-flash-260915', 'seedream-5-0-260128', 'seedream-4-5-251128', 'seedream-4-0-250828')
             (Get-SeedreamModel 'doubao-seedream-4-5*' -Provider Volcengine).Family | Should -Be '4.5'
         }
 
         It 'follows the connected provider' {
-            Connect-Seedream -Provider Volcengine -BaseUri $Fake.ApiV3
+            Connect-Seedream -Provider Volcengine -BaseUri $Fake.ApiVolcengine
             (Get-SeedreamModel 4.5).Id | Should -Be 'doubao-seedream-4-5-251128'
         }
 
@@ -338,7 +387,7 @@ Describe 'Providers and connection' {
             $found.Family | Should -Be '4.5'
             $problems | Should -HaveCount 1
             $problems[0].FullyQualifiedErrorId | Should -BeLike 'Seedream.ModelNotInCatalog,*'
-            "$($problems[0])" | Should -Match "No model 'nope' in the catalog for APIYI. Known: 5.0-lite, 4.5, 4.0"
+            "$($problems[0])" | Should -Match "No model 'nope' in the catalog for APIYI. Known: 5.5, 5.0-pro, 5.0-flash, 5.0-lite, 4.5, 4.0"
             Get-SeedreamModel -Name 'nope*' -ErrorVariable none -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
             $none | Should -HaveCount 0
         }

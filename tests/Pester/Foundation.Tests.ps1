@@ -5,7 +5,10 @@ Describe 'Foundation' {
         function Get-LastBody { @(Get-FakeRequest $Fake -Target generate)[-1].body }
     }
     AfterAll { . (Join-Path $PSScriptRoot 'TestTeardown.ps1') }
-    BeforeEach { Reset-FakeSeedreamApi $Fake }
+    BeforeEach {
+        Reset-FakeSeedreamApi $Fake
+        Disconnect-Seedream
+    }
 
     Describe 'Module' {
         It 'exports exactly the documented cmdlets' {
@@ -83,6 +86,54 @@ Describe 'Foundation' {
         }
     }
 
+    Describe 'Wire JSON of each model on each provider' {
+        BeforeDiscovery {
+            $script:Lineup = foreach ($provider in 'APIYI', 'BytePlus', 'Volcengine') {
+                foreach ($row in @(
+                        @{ Model = '5.5'; Ids = @{ APIYI = 'seedream-5-5-261028'; BytePlus = 'dola-seedream-5-5-261028'; Volcengine = 'doubao-seedream-5-5-261028' }; Sequence = $false }
+                        @{ Model = '5.0-pro'; Ids = @{ APIYI = 'seedream-5-0-pro-260628'; BytePlus = 'dola-seedream-5-0-pro-260628'; Volcengine = 'doubao-seedream-5-0-pro-260628' }; Sequence = $false }
+                        @{ Model = '5.0-flash'; Ids = @{ APIYI = 'seedream-5-0-flash-260915'; BytePlus = 'dola-seedream-5-0-flash-260915'; Volcengine = 'doubao-seedream-5-0-flash-260915' }; Sequence = $false }
+                        @{ Model = '5.0-lite'; Ids = @{ APIYI = 'seedream-5-0-260128'; BytePlus = 'seedream-5-0-260128' }; Sequence = $true }
+                        @{ Model = '4.5'; Ids = @{ APIYI = 'seedream-4-5-251128'; BytePlus = 'seedream-4-5-251128'; Volcengine = 'doubao-seedream-4-5-251128' }; Sequence = $true }
+                        @{ Model = '4.0'; Ids = @{ APIYI = 'seedream-4-0-250828'; BytePlus = 'seedream-4-0-250828'; Volcengine = 'doubao-seedream-4-0-250828' }; Sequence = $true }
+                    )) {
+                    if ($row.Ids[$provider]) { @{ Provider = $provider; Model = $row.Model; Id = $row.Ids[$provider]; Sequence = $row.Sequence } }
+                }
+            }
+        }
+
+        It '<Model> on <Provider>: text to image and edit send exactly the fields it accepts, as <Id>' -ForEach $Lineup {
+            Connect-Seedream -Provider $Provider -BaseUri $Fake."Api$Provider"
+            $sequence = if ($Sequence) { '"sequential_image_generation":"disabled",' } else { '' }
+            $null = New-SeedreamImage -Prompt 'a lighthouse' -Model $Model -WarningAction SilentlyContinue
+            $null = Edit-SeedreamImage -Prompt 'at night' -Model $Model -Image 'https://img.example/a.png' -WarningAction SilentlyContinue
+            $requests = @(Get-FakeRequest $Fake -Target generate)
+            $requests.status | Should -Be @(200, 200)
+            $requests[0].body | ConvertTo-Json -Compress -Depth 5 |
+                Should -BeExactly ('{"model":"' + $Id + '","prompt":"a lighthouse",' + $sequence + '"response_format":"url","watermark":false}')
+            $requests[1].body | ConvertTo-Json -Compress -Depth 5 |
+                Should -BeExactly ('{"model":"' + $Id + '","prompt":"at night","image":["https://img.example/a.png"],' + $sequence + '"response_format":"url","watermark":false}')
+        }
+
+        It 'New-SeedreamImage -Model 5.5 | Save-SeedreamResult works on <Provider>' -ForEach @(
+            @{ Provider = 'APIYI'; Id = 'seedream-5-5-261028' }
+            @{ Provider = 'BytePlus'; Id = 'dola-seedream-5-5-261028' }
+            @{ Provider = 'Volcengine'; Id = 'doubao-seedream-5-5-261028' }
+        ) {
+            Connect-Seedream -Provider $Provider -BaseUri $Fake."Api$Provider"
+            $folder = Join-Path $TestDrive "lighthouse-$Provider"
+            $files = New-SeedreamImage -Prompt 'a lighthouse' -Model 5.5 | Save-SeedreamResult -Path $folder -PassThru
+            $files | Should -HaveCount 1
+            [IO.File]::ReadAllBytes($files[0].FullName)[0..2] | Should -Be @(0xFF, 0xD8, 0xFF)
+            $request = @(Get-FakeRequest $Fake -Target generate)
+            $request | Should -HaveCount 1
+            $request[0].body.model | Should -BeExactly $Id
+            $request[0].body.PSObject.Properties.Name | Should -Not -Contain 'sequential_image_generation'
+            $request[0].body.PSObject.Properties.Name | Should -Not -Contain 'stream'
+            @(Get-FakeRequest $Fake -Target models) | Should -HaveCount 0 -Because 'only Get-SeedreamModel -Online asks for the listing'
+        }
+    }
+
     Describe 'Results' {
         It 'carries index, URL, size, model, prompt, times and usage' {
             $image = New-SeedreamImage -Prompt 'a lighthouse' -Size 2K
@@ -99,6 +150,33 @@ Describe 'Foundation' {
             $image.Usage.GeneratedImages | Should -Be 1
             $image.Usage.OutputTokens | Should -Be ([Math]::Round(2048 * 2048 / 256))
             $image.RequestId | Should -Match '^req-'
+        }
+
+        It 'carries the answer''s output format, background, input image count and the list-price cost (<Case>)' -ForEach @(
+            @{ Case = '5.5 on BytePlus, 2 references, png'; Provider = 'BytePlus'; Model = '5.5'; References = 2; Arguments = @{ OutputFormat = 'Png' }; Format = 'png'; InputImages = 2; Cost = 0.051 }
+            @{ Case = '5.0 Pro on APIYI, one request price'; Provider = 'APIYI'; Model = 'pro'; References = 3; Arguments = @{ Size = '1K' }; Format = 'jpeg'; InputImages = 3; Cost = 0.12 }
+            @{ Case = '5.0 Pro on BytePlus, 1K and 3 references'; Provider = 'BytePlus'; Model = 'pro'; References = 3; Arguments = @{ Size = '1K' }; Format = 'jpeg'; InputImages = 3; Cost = 0.051 }
+            @{ Case = '5.0 Flash on Volcengine'; Provider = 'Volcengine'; Model = 'flash'; References = 1; Arguments = @{}; Format = 'jpeg'; InputImages = 1; Cost = 0.018 }
+            @{ Case = '4.5, which does not state them'; Provider = 'APIYI'; Model = '4.5'; References = 1; Arguments = @{}; Format = 'jpeg'; InputImages = $null; Cost = 0.04 }
+        ) {
+            Connect-Seedream -Provider $Provider -BaseUri $Fake."Api$Provider"
+            $image = Edit-SeedreamImage -Prompt 'p' -Model $Model -Image (1..$References | ForEach-Object { "https://img.example/$_.png" }) @Arguments
+            $image | Should -HaveCount 1
+            $image.OutputFormat | Should -Be $Format
+            $image.Usage.InputImages | Should -Be $InputImages
+            $image.Cost | Should -Be ([decimal]$Cost)
+        }
+
+        It 'takes the output format from the answer, not from the parameters' {
+            # output_format reaches the wire only through -AdditionalBody: the result can learn png from the answer alone.
+            $image = New-SeedreamImage -Prompt p -Model 5.5 -AdditionalBody @{ output_format = 'png' }
+            (Get-FakeRequest $Fake -Target generate)[0].body.output_format | Should -Be 'png'
+            $image.OutputFormat | Should -Be 'png'
+        }
+
+        It 'shares a sequence''s cost between its images' {
+            $images = New-SeedreamImage -Prompt p -Model 4.0 -MaxImages 3
+            $images.Cost | Should -Be @(0.03, 0.03, 0.03)
         }
 
         It 'decodes b64_json to bytes and never shows them in the default view' {

@@ -27,6 +27,10 @@ function Start-FakeSeedreamApi {
         Root    = $root
         ApiV1   = $root + 'v1'
         ApiV3   = $root + 'api/v3'
+        # One route per provider, named Api<Provider>: the fake checks each provider's own id forms and limits.
+        ApiAPIYI      = $root + 'v1'
+        ApiBytePlus   = $root + 'api/v3'
+        ApiVolcengine = $root + 'volcengine/api/v3'
         ApiKey  = $ApiKey
     }
 }
@@ -50,8 +54,8 @@ function Invoke-FakeControl {
 }
 
 function Get-FakeRequest {
-    <# The requests the fake received, oldest first; -Target generate or download narrows them. #>
-    param([Parameter(Mandatory)] $Fake, [ValidateSet('generate', 'download')] [string] $Target)
+    <# The requests the fake received, oldest first; -Target generate, download or models narrows them. #>
+    param([Parameter(Mandatory)] $Fake, [ValidateSet('generate', 'download', 'models')] [string] $Target)
     # Invoke-RestMethod hands a JSON array over as one object: the pipe below unrolls it.
     $all = Invoke-FakeControl $Fake Get 'requests' | ForEach-Object { $_ }
     if ($Target) { $all | Where-Object target -EQ $Target } else { $all }

@@ -66,7 +66,7 @@ Describe 'Validation before any request' {
             @{ Rule = 'WxH over the 5.0-lite maximum'; Parameter = '-Size'; Says = '3226x3226.*3,686,400 to 10,404,496'; Command = { New-SeedreamImage -Prompt p -Model 5.0-lite -Size 3226x3226 } }
             @{ Rule = 'aspect ratio over 16'; Parameter = '-Size'; Says = 'aspect ratio.*between 1/16 and 16'; Command = { New-SeedreamImage -Prompt p -Model 4.0 -Size 4112x256 } }
             @{ Rule = 'aspect ratio under 1/16'; Parameter = '-Size'; Says = 'aspect ratio.*between 1/16 and 16'; Command = { New-SeedreamImage -Prompt p -Model 4.0 -Size 256x4112 } }
-            @{ Rule = 'Png on 4.5'; Parameter = '-OutputFormat'; Says = 'cannot write png.*jpeg.*Png needs 5.0-lite'; Command = { New-SeedreamImage -Prompt p -Model 4.5 -OutputFormat Png } }
+            @{ Rule = 'Png on 4.5'; Parameter = '-OutputFormat'; Says = 'cannot write png; it writes jpeg\. Png needs 5\.5, 5\.0-pro, 5\.0-flash, 5\.0-lite\.'; Command = { New-SeedreamImage -Prompt p -Model 4.5 -OutputFormat Png } }
             @{ Rule = 'Png on 4.0'; Parameter = '-OutputFormat'; Says = 'cannot write png'; Command = { New-SeedreamImage -Prompt p -Model 4.0 -OutputFormat Png } }
             @{ Rule = 'MaxImages 0'; Parameter = '-MaxImages'; Says = 'between 1 and 15; 0 was given'; Command = { New-SeedreamImage -Prompt p -MaxImages 0 } }
             @{ Rule = 'MaxImages 16'; Parameter = '-MaxImages'; Says = 'between 1 and 15; 16 was given'; Command = { New-SeedreamImage -Prompt p -MaxImages 16 } }
@@ -85,14 +85,14 @@ Describe 'Validation before any request' {
             @{ Rule = 'a data URI whose payload is not base64'; Parameter = '-Image'; Says = 'not valid base64'; Command = { Edit-SeedreamImage -Prompt p -Image 'data:image/png;base64,not*base64!' } }
             @{ Rule = 'a data URI whose bytes are not an image'; Parameter = '-Image'; Says = 'data URI data:image/png \(400 base64 chars\) cannot be used as an image: not a supported image format'; Command = { Edit-SeedreamImage -Prompt p -Image ('data:image/png;base64,' + [Convert]::ToBase64String([byte[]]::new(300))) } }
             @{ Rule = 'a data URI that says png but holds a gif'; Parameter = '-Image'; Says = 'says image/png but holds a gif image'; Command = { Edit-SeedreamImage -Prompt p -Image ('data:image/png;base64,' + [Convert]::ToBase64String([IO.File]::ReadAllBytes((New-TestGifFile -Path (Join-Path $Folder 'real.gif') -Width 64 -Height 64).FullName))) } }
-            @{ Rule = 'a data URI over 10 MB'; Parameter = '-Image'; Says = 'is 10,485,\d{3} bytes; a reference image may be at most 10,485,760 bytes'; Command = { Edit-SeedreamImage -Prompt p -Image ('data:image/png;base64,' + [Convert]::ToBase64String([IO.File]::ReadAllBytes((New-TestImageFile -Path (Join-Path $Folder 'big-uri.png') -PadBytes 10485760).FullName))) } }
+            @{ Rule = 'a data URI over 10 MB'; Parameter = '-Image'; Says = 'is 10,485,\d{3} bytes; a reference image on model seedream-5-0-260128 \(5\.0-lite\) may be at most 10,485,760 bytes \(10 MB\)'; Command = { Edit-SeedreamImage -Prompt p -Image ('data:image/png;base64,' + [Convert]::ToBase64String([IO.File]::ReadAllBytes((New-TestImageFile -Path (Join-Path $Folder 'big-uri.png') -PadBytes 10485760).FullName))) } }
             @{ Rule = 'a data URI of an image 14 px wide'; Parameter = '-Image'; Says = 'is 14x64; width and height must each be over 14'; Command = { Edit-SeedreamImage -Prompt p -Image ('data:image/png;base64,' + [Convert]::ToBase64String([IO.File]::ReadAllBytes((Join-Path $Folder 'narrow14.png')))) } }
             @{ Rule = 'a missing file'; Parameter = '-Image'; Says = "'no-such-file.png' is not an http\(s\) URL, a data URI or an existing file"; Command = { Edit-SeedreamImage -Prompt p -Image 'no-such-file.png' } }
             @{ Rule = 'a folder'; Parameter = '-Image'; Says = "'sub-folder' is a folder, not an image file"; Command = { Edit-SeedreamImage -Prompt p -Image 'sub-folder' } }
             @{ Rule = 'a FileInfo whose file is gone'; Parameter = '-Image'; Says = "the image file 'gone.png' does not exist"; Command = { $GoneFile | Edit-SeedreamImage -Prompt p } }
             @{ Rule = 'a wildcard that matches no file'; Parameter = '-Image'; Says = "'nothing-\*\.png' matches no file"; Command = { Edit-SeedreamImage -Prompt p -Image 'nothing-*.png' } }
             @{ Rule = 'a file that is not an image (magic bytes)'; Parameter = '-Image'; Says = "'notes.png'.*not a supported image format \(png, jpeg, webp, bmp, tiff, gif\)"; Command = { Edit-SeedreamImage -Prompt p -Image 'notes.png' } }
-            @{ Rule = 'a file over 10 MB'; Parameter = '-Image'; Says = "'heavy.png' is 10,485,761 bytes; a reference image may be at most 10,485,760 bytes"; Command = { Edit-SeedreamImage -Prompt p -Image 'heavy.png' } }
+            @{ Rule = 'a file over 10 MB'; Parameter = '-Image'; Says = "the image file 'heavy.png' is 10,485,761 bytes; a reference image on model seedream-5-0-260128 \(5\.0-lite\) may be at most 10,485,760 bytes"; Command = { Edit-SeedreamImage -Prompt p -Image 'heavy.png' } }
             @{ Rule = 'a file 14 px wide'; Parameter = '-Image'; Says = "'narrow14.png' is 14x64; width and height must each be over 14 pixels"; Command = { Edit-SeedreamImage -Prompt p -Image 'narrow14.png' } }
             @{ Rule = 'a file 14 px high'; Parameter = '-Image'; Says = "'short14.png' is 64x14; width and height must each be over 14"; Command = { Edit-SeedreamImage -Prompt p -Image 'short14.png' } }
             @{ Rule = 'a file with aspect over 16'; Parameter = '-Image'; Says = "'wide17.png' is 256x15.*between 1/16 and 16"; Command = { Edit-SeedreamImage -Prompt p -Image 'wide17.png' } }
@@ -278,6 +278,7 @@ Describe 'Validation before any request' {
         }
 
         It 'sends an endpoint id (ep-...) as is with one warning for a whole pipeline, and the fake answers 200' {
+            Connect-Seedream -Provider BytePlus -BaseUri $Fake.ApiBytePlus
             $images = 'one', 'two', 'three' | New-SeedreamImage -Model 'ep-20260101120000-abcde' -WarningVariable warnings -WarningAction SilentlyContinue
             $requests = @(Get-FakeRequest $Fake -Target generate)
             $requests | Should -HaveCount 3
@@ -311,6 +312,177 @@ Describe 'Validation before any request' {
             $refusal.FullyQualifiedErrorId | Should -BeLike 'Seedream.InvalidParameter,*'
             $refusal.Exception.Message | Should -BeLike "Parameter $Says*"
             @(Get-FakeRequest $Fake) | Should -HaveCount 0
+        }
+    }
+
+    Context 'The December lineup: six models, each provider''s ids and rules, checked before any request' {
+        BeforeEach {
+            $PSDefaultParameterValues = @{ '*-Seedream*:WarningAction' = 'SilentlyContinue' }
+        }
+
+        It '<Model> on <Provider> refuses -<Parameter> with no request, naming the models that take it' -ForEach @(
+            foreach ($provider in 'APIYI', 'BytePlus', 'Volcengine') {
+                $takers = if ($provider -eq 'Volcengine') { '4.5, 4.0' } else { '5.0-lite, 4.5, 4.0' }
+                foreach ($model in @(@('5.5', '5-5-261028'), @('pro', '5-0-pro-260628'), @('flash', '5-0-flash-260915'))) {
+                    $prefix = @{ APIYI = 'seedream-'; BytePlus = 'dola-seedream-'; Volcengine = 'doubao-seedream-' }[$provider]
+                    @{ Provider = $provider; Model = $model[0]; Id = $prefix + $model[1]; Parameter = 'MaxImages'; Arguments = @{ MaxImages = 2 }
+                        Says = "makes one image a request and refuses sequential_image_generation; leave out -MaxImages, or use a model that makes sequences: $takers\." }
+                    @{ Provider = $provider; Model = $model[0]; Id = $prefix + $model[1]; Parameter = 'Stream'; Arguments = @{ Stream = $true }
+                        Says = "does not stream its answer and refuses stream; leave out -Stream, or use a model that streams: $takers\." }
+                }
+            }
+        ) {
+            Connect-Seedream -Provider $Provider -BaseUri $Fake."Api$Provider"
+            $refusal = Get-Refusal { New-SeedreamImage -Prompt p -Model $Model @Arguments }
+            $refusal.FullyQualifiedErrorId | Should -BeLike 'Seedream.InvalidParameter,*'
+            $refusal.Exception.Message | Should -Match ("^Parameter -$Parameter`: model " + [regex]::Escape($Id) + ' \(')
+            $refusal.Exception.Message | Should -Match $Says
+            @(Get-FakeRequest $Fake) | Should -HaveCount 0
+        }
+
+        It '<Model> takes <Size>' -ForEach @(
+            @{ Model = '5.5'; Size = '1K' }, @{ Model = '5.5'; Size = '1.5K' }, @{ Model = '5.5'; Size = '2K' }
+            @{ Model = '5.5'; Size = '1280x720' }, @{ Model = '5.5'; Size = '2048x2048' }, @{ Model = '5.5'; Size = '4096x256' }
+            @{ Model = 'pro'; Size = '1K' }, @{ Model = 'pro'; Size = '2K' }, @{ Model = 'pro'; Size = '720x1280' }, @{ Model = 'pro'; Size = '2048x2048' }
+            @{ Model = 'flash'; Size = '1.5K' }, @{ Model = 'flash'; Size = '1280x720' }, @{ Model = 'flash'; Size = '2560x1638' }
+        ) {
+            $image = New-SeedreamImage -Prompt p -Model $Model -Size $Size
+            $requests = @(Get-FakeRequest $Fake -Target generate)
+            $requests | Should -HaveCount 1
+            $requests[0].status | Should -Be 200
+            $image | Should -HaveCount 1
+        }
+
+        It '<Model> refuses <Size> before any request' -ForEach @(
+            @{ Model = '5.5'; Size = '4K'; Says = "'4K' is not a tier of model seedream-5-5-261028 \(5\.5\); it offers 1K, 1\.5K, 2K, or WIDTHxHEIGHT with 921,600 to 4,194,304 pixels" }
+            @{ Model = '5.5'; Size = '1279x720'; Says = '1279x720 is 920,880 pixels; model seedream-5-5-261028 \(5\.5\) takes 921,600 to 4,194,304 pixels' }
+            @{ Model = '5.5'; Size = '2048x2049'; Says = '2048x2049 is 4,196,352 pixels' }
+            @{ Model = 'pro'; Size = '1.5K'; Says = "'1\.5K' is not a tier of model seedream-5-0-pro-260628 \(5\.0-pro\); it offers 1K, 2K" }
+            @{ Model = 'pro'; Size = '3K'; Says = 'not a tier' }
+            @{ Model = 'pro'; Size = '2049x2048'; Says = 'takes 921,600 to 4,194,304 pixels' }
+            @{ Model = 'flash'; Size = '3K'; Says = 'it offers 1K, 1\.5K, 2K' }
+            @{ Model = 'flash'; Size = '1280x719'; Says = '1280x719 is 920,320 pixels' }
+            @{ Model = 'flash'; Size = 'auto'; Says = 'size auto \(follow the input image\) is only for layer decomposition' }
+        ) {
+            $refusal = Get-Refusal { New-SeedreamImage -Prompt p -Model $Model -Size $Size }
+            $refusal.Exception.Message | Should -BeLike 'Parameter -Size:*'
+            $refusal.Exception.Message | Should -Match $Says
+            @(Get-FakeRequest $Fake) | Should -HaveCount 0
+        }
+
+        It 'refuses 5.0 lite on Volcengine as <Given>, with the date and the live models, before any request' -ForEach @(
+            @{ Given = '5.0-lite'; Id = 'doubao-seedream-5-0-260128' }
+            @{ Given = 'lite'; Id = 'doubao-seedream-5-0-260128' }
+            @{ Given = 'seedream-5-0-260128'; Id = 'doubao-seedream-5-0-260128' }
+            @{ Given = 'doubao-seedream-5-0-lite-260128'; Id = 'doubao-seedream-5-0-lite-260128' }
+        ) {
+            Connect-Seedream -Provider Volcengine -BaseUri $Fake.ApiVolcengine
+            $refusal = Get-Refusal { New-SeedreamImage -Prompt p -Model $Given }
+            $refusal.FullyQualifiedErrorId | Should -BeLike 'Seedream.InvalidParameter,*'
+            $refusal.Exception.Message | Should -Be ("Parameter -Model: model $Id (5.0-lite) was switched off on Volcengine on 2026-11-24 14:00 +08:00 (both ids switched off); " +
+                'use a live model: 5.5, 5.0-pro, 5.0-flash (default 5.5).')
+            @(Get-FakeRequest $Fake) | Should -HaveCount 0
+        }
+
+        It 'warns once that 4.5 is retiring on Volcengine, and sends the request' {
+            Connect-Seedream -Provider Volcengine -BaseUri $Fake.ApiVolcengine
+            $images = 'one', 'two' | New-SeedreamImage -Model 4.5 -WarningVariable warnings -WarningAction SilentlyContinue
+            $images | Should -HaveCount 2
+            @($warnings) | Should -HaveCount 1
+            "$($warnings[0])" | Should -Be ('Model 4.5 (doubao-seedream-4-5-251128) is retiring on Volcengine (2026-11-24 14:00 +08:00): reported switched off with 5.0 lite (unconfirmed). ' +
+                'Live there: 5.5, 5.0-pro, 5.0-flash.')
+        }
+
+        It 'sends -Model <Given> -Size ''<Size>'' on <Provider> as <Id> and <Wire>' -ForEach @(
+            @{ Provider = 'APIYI'; Given = '4.5'; Size = '2k'; Id = 'seedream-4-5-251128'; Wire = '2K' }
+            @{ Provider = 'APIYI'; Given = 'PRO'; Size = ' 2K '; Id = 'seedream-5-0-pro-260628'; Wire = '2K' }
+            @{ Provider = 'APIYI'; Given = '5.5'; Size = '1.5k'; Id = 'seedream-5-5-261028'; Wire = '1.5K' }
+            @{ Provider = 'APIYI'; Given = 'Seedream-4-0-250828'; Size = '2048X2048'; Id = 'seedream-4-0-250828'; Wire = '2048x2048' }
+            @{ Provider = 'APIYI'; Given = 'DOLA-SEEDREAM-5-0-FLASH-260915'; Size = ' 1280X720 '; Id = 'seedream-5-0-flash-260915'; Wire = '1280x720' }
+            @{ Provider = 'APIYI'; Given = 'seedream-5-0-lite-260128'; Size = '3k'; Id = 'seedream-5-0-lite-260128'; Wire = '3K' }
+            @{ Provider = 'BytePlus'; Given = 'seedream-5-5-261028'; Size = '1k'; Id = 'dola-seedream-5-5-261028'; Wire = '1K' }
+            @{ Provider = 'BytePlus'; Given = 'Flash'; Size = '1.5K'; Id = 'dola-seedream-5-0-flash-260915'; Wire = '1.5K' }
+            @{ Provider = 'BytePlus'; Given = 'doubao-seedream-4-0-250828'; Size = '1k'; Id = 'seedream-4-0-250828'; Wire = '1K' }
+            @{ Provider = 'Volcengine'; Given = 'seedream-4-0-250828'; Size = '4k'; Id = 'doubao-seedream-4-0-250828'; Wire = '4K' }
+            @{ Provider = 'Volcengine'; Given = 'dola-seedream-5-0-pro-260628'; Size = '1k'; Id = 'doubao-seedream-5-0-pro-260628'; Wire = '1K' }
+        ) {
+            Connect-Seedream -Provider $Provider -BaseUri $Fake."Api$Provider"
+            $image = New-SeedreamImage -Prompt p -Model $Given -Size $Size
+            $request = @(Get-FakeRequest $Fake -Target generate)
+            $request | Should -HaveCount 1
+            $request[0].status | Should -Be 200
+            $request[0].body.model | Should -BeExactly $Id
+            $request[0].body.size | Should -BeExactly $Wire
+            $image.Model | Should -BeExactly $Id
+        }
+
+        It 'says in -Verbose which model an id or name is and which id is sent' {
+            Connect-Seedream -Provider BytePlus -BaseUri $Fake.ApiBytePlus
+            $verbose = New-SeedreamImage -Prompt p -Model seedream-5-5-261028 -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+            ($verbose.Message -join "`n") | Should -Match "-Model 'seedream-5-5-261028' is another provider's id of 5\.5; BytePlus calls it dola-seedream-5-5-261028, which is sent\."
+            $verbose = New-SeedreamImage -Prompt p -Model flash -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+            ($verbose.Message -join "`n") | Should -Match "-Model 'flash' is 5\.0-flash; BytePlus calls it dola-seedream-5-0-flash-260915\."
+            $verbose = New-SeedreamImage -Prompt p -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+            ($verbose.Message -join "`n") | Should -Match "No -Model: BytePlus's default is 5\.0-lite, sent as seedream-5-0-260128\."
+        }
+
+        It 'refuses an empty -<Parameter> instead of using a default' -ForEach @(
+            @{ Parameter = 'Model'; Says = "Parameter -Model: the model must not be empty; leave -Model out for APIYI's default \(5\.0-lite\)" }
+            @{ Parameter = 'Size'; Says = "Parameter -Size: the size must not be empty; leave -Size out for the model's default \(2K on 5\.0-lite\)" }
+        ) {
+            foreach ($empty in '', '  ') {
+                $arguments = @{ $Parameter = $empty }
+                $refusal = Get-Refusal { New-SeedreamImage -Prompt p @arguments }
+                $refusal.Exception.Message | Should -Match $Says
+            }
+            @(Get-FakeRequest $Fake) | Should -HaveCount 0
+        }
+
+        It 'sends <Rule>' -ForEach @(
+            @{ Rule = '-OptimizePromptMode Fast on 5.0 Pro'; Arguments = @{ Model = 'pro'; OptimizePromptMode = 'Fast' }; Field = 'mode'; Value = 'fast' }
+            @{ Rule = '-Thinking Disabled on 5.0 Pro without references'; Arguments = @{ Model = 'pro'; Thinking = 'Disabled' }; Field = 'thinking'; Value = 'disabled' }
+            @{ Rule = '-Thinking Enabled on 5.0 Pro'; Arguments = @{ Model = 'pro'; Thinking = 'Enabled' }; Field = 'thinking'; Value = 'enabled' }
+        ) {
+            $null = New-SeedreamImage -Prompt p @Arguments
+            $request = @(Get-FakeRequest $Fake -Target generate)
+            $request[0].status | Should -Be 200
+            $request[0].body.optimize_prompt_options.$Field | Should -BeExactly $Value
+        }
+
+        It 'refuses <Rule> before any request' -ForEach @(
+            @{ Rule = '-Thinking Disabled on 5.0 Pro with a reference'; Parameter = 'Thinking'; Says = "thinking 'disabled' is allowed on 5\.0-pro only without reference images; 1 were given"; Command = { Edit-SeedreamImage -Prompt p -Model pro -Thinking Disabled -Image 'https://img.example/a.png' } }
+            @{ Rule = '-Thinking on 5.5'; Parameter = 'Thinking'; Says = 'has no thinking setting for prompt optimisation; leave out -Thinking, or use 5\.0-pro\.'; Command = { New-SeedreamImage -Prompt p -Model 5.5 -Thinking Enabled } }
+            @{ Rule = '-OptimizePromptMode Fast on 5.5'; Parameter = 'OptimizePromptMode'; Says = "does not offer prompt optimisation mode 'fast'; it offers standard\. 'fast' needs 5\.0-pro, 4\.0\."; Command = { New-SeedreamImage -Prompt p -Model 5.5 -OptimizePromptMode Fast } }
+            @{ Rule = '-OptimizePromptMode Fast on 5.0 Flash'; Parameter = 'OptimizePromptMode'; Says = "mode 'fast'"; Command = { New-SeedreamImage -Prompt p -Model flash -OptimizePromptMode Fast } }
+            @{ Rule = 'a 10 MB + 1 byte file on 5.5'; Parameter = 'Image'; Says = "the image file 'heavy.png' is 10,485,761 bytes; a reference image on model seedream-5-5-261028 \(5\.5\) may be at most 10,485,760 bytes \(10 MB\)"; Command = { Edit-SeedreamImage -Prompt p -Model 5.5 -Image 'heavy.png' } }
+        ) {
+            $refusal = Get-Refusal $Command
+            $refusal.Exception.Message | Should -BeLike "Parameter -$Parameter*"
+            $refusal.Exception.Message | Should -Match $Says
+            @(Get-FakeRequest $Fake) | Should -HaveCount 0
+        }
+
+        It 'takes a reference over 10 MB on 5.0 Pro, whose limit is 30 MB' {
+            $images = Edit-SeedreamImage -Prompt p -Model pro -Image 'heavy.png'
+            $request = @(Get-FakeRequest $Fake -Target generate)
+            $request | Should -HaveCount 1
+            $request[0].status | Should -Be 200
+            $images | Should -HaveCount 1
+        }
+
+        It 'warns when -TimeoutSec is shorter than 5.0 Pro''s advised time-out' {
+            $null = New-SeedreamImage -Prompt p -Model pro -TimeoutSec 60 -WarningVariable warnings -WarningAction SilentlyContinue
+            "$warnings" | Should -Match '-TimeoutSec 60 is shorter than the 240 s advised for 5\.0-pro \(it takes 20-130 s\)'
+            $null = New-SeedreamImage -Prompt p -Model pro -WarningVariable quiet -WarningAction SilentlyContinue
+            $quiet | Should -BeNullOrEmpty
+        }
+
+        It 'suggests the nearest ids for an unknown one and sends only the fields set' {
+            # The fake answers 404 for an id it does not know: the call stops, after the request went out.
+            try { $null = New-SeedreamImage -Prompt p -Model 'seedream-5-5-261029' -WarningVariable warnings -WarningAction SilentlyContinue } catch { }
+            "$($warnings[0])" | Should -Match "Model 'seedream-5-5-261029' is not in the module's catalog for APIYI\. Did you mean seedream-5-5-261028\?"
+            $body = @(Get-FakeRequest $Fake -Target generate)[0].body
+            $body.PSObject.Properties.Name | Should -Be @('model', 'prompt', 'response_format', 'watermark')
         }
     }
 

@@ -75,6 +75,8 @@ Describe 'Views' {
         It 'shows each model with its id, status and price rule, within 80 columns' {
             $text = Get-SeedreamModel | Format-Text -As Default
             $text | Should -Match '(?m)^\s*Family\s+Id\s+Status\s+Price \(USD\)\s*$'
+            $text | Should -Match '5\.5\s+seedream-5-5-261028\s+Live\s+\$0\.02-0\.035 \+\$0\.008/ref'
+            $text | Should -Match '5\.0-pro\s+seedream-5-0-pro-260628\s+Live\s+\$0\.12/request'
             $text | Should -Match '5\.0-lite\s+seedream-5-0-260128\s+Live\s+\$0\.035'
             $text | Should -Match '4\.5\s+seedream-4-5-251128\s+Live\s+\$0\.04'
             $text | Should -Match '4\.0\s+seedream-4-0-250828\s+Live\s+\$0\.03'
@@ -88,7 +90,7 @@ Describe 'Views' {
         }
 
         It 'fits the longest provider id (Volcengine) in its column' {
-            Get-SeedreamModel -Name 4.5 -Provider Volcengine | Format-Text | Should -Match 'doubao-seedream-4-5-251128\s+Live'
+            Get-SeedreamModel -Name flash -Provider Volcengine | Format-Text | Should -Match 'doubao-seedream-5-0-flash-260915\s+Live'
         }
     }
 

@@ -1,5 +1,24 @@
 # -WhatIf / -Confirm: the message states mode, model, references, the most billable images and the estimated cost;
 # nothing is sent and no file is written. The messages go to the host, so they are read from a child PowerShell.
+BeforeDiscovery {
+    # Hand-computed from the contract's price table (USD list prices).
+    $script:PriceRows = @(
+        @{ Provider = 'APIYI'; Command = 'New-SeedreamImage -Prompt p -Model 5.5'; Cost = '$0.035'; Breakdown = '1 image(s) x $0.035' }
+        @{ Provider = 'BytePlus'; Command = 'New-SeedreamImage -Prompt p -Model 5.5 -Size 1K'; Cost = '$0.02'; Breakdown = '1 image(s) x $0.02' }
+        @{ Provider = 'BytePlus'; Command = 'Edit-SeedreamImage -Prompt p -Model 5.5 -Size 1.5K -Image https://img.example/ref1.png,https://img.example/ref2.png'; Cost = '$0.036'; Breakdown = '1 image(s) x $0.02 + 2 reference(s) x $0.008' }
+        @{ Provider = 'Volcengine'; Command = 'Edit-SeedreamImage -Prompt p -Model 5.5 -Size 2560x1440 -Image https://img.example/ref1.png,https://img.example/ref2.png,https://img.example/ref3.png,https://img.example/ref4.png,https://img.example/ref5.png,https://img.example/ref6.png,https://img.example/ref7.png,https://img.example/ref8.png,https://img.example/ref9.png,https://img.example/ref10.png'; Cost = '$0.115'; Breakdown = '1 image(s) x $0.035 + 10 reference(s) x $0.008 (BytePlus list price; Volcengine bills in CNY)' }
+        @{ Provider = 'APIYI'; Command = 'Edit-SeedreamImage -Prompt p -Model pro -Image https://img.example/ref1.png,https://img.example/ref2.png,https://img.example/ref3.png'; Cost = '$0.12'; Breakdown = '$0.12 a request (references included)' }
+        @{ Provider = 'BytePlus'; Command = 'Edit-SeedreamImage -Prompt p -Model pro -Size 1K -Image https://img.example/ref1.png'; Cost = '$0.045'; Breakdown = '1 image(s) x $0.045' }
+        @{ Provider = 'BytePlus'; Command = 'Edit-SeedreamImage -Prompt p -Model pro -Image https://img.example/ref1.png,https://img.example/ref2.png,https://img.example/ref3.png'; Cost = '$0.096'; Breakdown = '1 image(s) x $0.09 + 2 reference(s) x $0.003 (from the second)' }
+        @{ Provider = 'BytePlus'; Command = 'New-SeedreamImage -Prompt p -Model pro -Size 1536x1536'; Cost = '$0.045'; Breakdown = '1 image(s) x $0.045' }
+        @{ Provider = 'BytePlus'; Command = 'New-SeedreamImage -Prompt p -Model pro -Size 1537x1536'; Cost = '$0.09'; Breakdown = '1 image(s) x $0.09' }
+        @{ Provider = 'BytePlus'; Command = 'Edit-SeedreamImage -Prompt p -Model flash -Image https://img.example/ref1.png,https://img.example/ref2.png,https://img.example/ref3.png,https://img.example/ref4.png'; Cost = '$0.018'; Breakdown = '1 image(s) x $0.018 (references free)' }
+        @{ Provider = 'APIYI'; Command = 'New-SeedreamImage -Prompt p -MaxImages 4'; Cost = '$0.14'; Breakdown = '4 image(s) x $0.035' }
+        @{ Provider = 'BytePlus'; Command = 'Edit-SeedreamImage -Prompt p -Model 4.5 -MaxImages 3 -Image https://img.example/ref1.png,https://img.example/ref2.png'; Cost = '$0.12'; Breakdown = '3 image(s) x $0.04' }
+        @{ Provider = 'Volcengine'; Command = 'New-SeedreamImage -Prompt p -Model 4.0 -Size 1K -WarningAction SilentlyContinue'; Cost = '$0.03'; Breakdown = '1 image(s) x $0.03 (BytePlus list price; Volcengine bills in CNY)' }
+    )
+}
+
 Describe 'WhatIf' {
     BeforeAll {
         . (Join-Path $PSScriptRoot 'TestSetup.ps1')
@@ -32,7 +51,7 @@ New-SeedreamImage -Prompt 'six product shots of a ceramic mug' -Model 4.5 -MaxIm
 New-SeedreamImage -Prompt 'one fox' -WhatIf
 '@
         $sequence, $single = $text -split '(?m)^---$'
-        $sequence | Should -Match 'What if: .*"Sequence with seedream-4-5-251128 on APIYI: 0 reference image\(s\), up to 6 billed image\(s\), estimated cost up to \$0\.24 \(6 image\(s\) x \$0\.04, list price\)" on target "''six product shots of a ceramic mug''"'
+        $sequence | Should -Match 'What if: .*"Sequence with seedream-4-5-251128 on APIYI: 0 reference image\(s\), up to 6 billed image\(s\), estimated cost up to \$0\.24 at list price: 6 image\(s\) x \$0\.04" on target "''six product shots of a ceramic mug''"'
         $single | Should -Match 'TextToImage with seedream-5-0-260128 on APIYI: 0 reference image\(s\), up to 1 billed image\(s\), estimated cost up to \$0[.,]035'
         Get-FakeRequest $Fake | Should -BeNullOrEmpty
     }
@@ -47,9 +66,28 @@ Get-ChildItem ./*.png | Edit-SeedreamImage -Fuse -Prompt 'together' -Model some-
 '@
         $fusion, $sequence, $unknown = $text -split '(?m)^---$'
         $fusion | Should -Match 'Fusion with seedream-5-0-260128 on APIYI: 2 reference image\(s\), up to 1 billed image\(s\), estimated cost up to \$0[.,]035'
-        $sequence | Should -Match 'ImageToSequence with seedream-4-0-250828 on APIYI: 2 reference image\(s\), up to 13 billed image\(s\), estimated cost up to \$0\.39 \(13 image\(s\) x \$0\.03, list price\)'
+        $sequence | Should -Match 'ImageToSequence with seedream-4-0-250828 on APIYI: 2 reference image\(s\), up to 13 billed image\(s\), estimated cost up to \$0\.39 at list price: 13 image\(s\) x \$0\.03'
         $unknown | Should -Match 'Fusion with some-private-endpoint on APIYI: 2 reference image\(s\), up to 1 billed image\(s\), cost unknown'
         Get-FakeRequest $Fake | Should -BeNullOrEmpty
+    }
+
+    Context 'Prices of the December lineup, against a table worked out by hand from the contract' -ForEach @(@{ Rows = $PriceRows }) {
+        BeforeAll {
+            # One child PowerShell runs every row (What if lines go to its host), rows separated by '---'.
+            $lines = foreach ($row in $Rows) {
+                "Connect-Seedream -Provider $($row.Provider) -BaseUri '$($Fake."Api$($row.Provider)")'; $($row.Command) -WhatIf; '---'"
+            }
+            $script:PriceText = (Invoke-ChildPowerShell -WorkFolder $Work -Script ($lines -join "`n")) -split '(?m)^---$'
+        }
+
+        It '<Command> on <Provider> costs <Cost>' -ForEach $Rows {
+            $index = [array]::IndexOf(@($Rows | ForEach-Object { "$($_.Provider) $($_.Command)" }), "$Provider $Command")
+            $PriceText[$index] | Should -Match ('What if: .* on ' + $Provider + ': .*estimated cost up to ' + [regex]::Escape($Cost) + ' at list price: ' + [regex]::Escape($Breakdown) + '"')
+        }
+
+        It 'sends nothing for any row' {
+            Get-FakeRequest $Fake | Should -BeNullOrEmpty
+        }
     }
 
     It 'checks the parameters before -WhatIf: a rule violation is an error and nothing is sent' {

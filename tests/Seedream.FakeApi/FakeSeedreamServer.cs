@@ -5,9 +5,11 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 namespace Seedream.FakeApi;
 
 /// <summary>
-/// A fake Seedream image API on loopback: <c>POST /v1/images/generations</c> (APIYI style, 10 references)
-/// and <c>POST /api/v3/images/generations</c> (BytePlus/Volcengine style, 14 references), signed-looking
-/// download links under <c>/files/</c>, and <c>/_control/*</c> routes to script faults and read recordings.
+/// A fake Seedream image API on loopback, one route per provider (the fake tells providers apart by path, as clients
+/// do by host): <c>/v1</c> APIYI, <c>/api/v3</c> BytePlus, <c>/volcengine/api/v3</c> Volcengine, each with
+/// <c>POST images/generations</c> (that provider's ids and limits, from <see cref="ModelCatalog"/>) and, on the two Ark
+/// routes, <c>GET models</c>; signed-looking download links under <c>/files/</c>, and <c>/_control/*</c> routes to
+/// script faults and read recordings.
 /// </summary>
 public sealed class FakeSeedreamServer : IAsyncDisposable
 {
@@ -23,6 +25,7 @@ public sealed class FakeSeedreamServer : IAsyncDisposable
         Root = root;
         ApiV1 = new Uri(root, "v1");
         ApiV3 = new Uri(root, "api/v3");
+        ApiVolcengine = new Uri(root, "volcengine/api/v3");
     }
 
     /// <summary>Base address, e.g. <c>http://127.0.0.1:5123/</c>.</summary>
@@ -31,8 +34,11 @@ public sealed class FakeSeedreamServer : IAsyncDisposable
     /// <summary><see cref="Root"/> + <c>v1</c>, the APIYI-style base URL.</summary>
     public Uri ApiV1 { get; }
 
-    /// <summary><see cref="Root"/> + <c>api/v3</c>, the BytePlus/Volcengine-style base URL.</summary>
+    /// <summary><see cref="Root"/> + <c>api/v3</c>, the BytePlus base URL.</summary>
     public Uri ApiV3 { get; }
+
+    /// <summary><see cref="Root"/> + <c>volcengine/api/v3</c>, the Volcengine base URL.</summary>
+    public Uri ApiVolcengine { get; }
 
     /// <summary>Generation and download requests received so far, oldest first.</summary>
     public IReadOnlyList<RecordedRequest> Requests => _state.Recorder.Snapshot();
@@ -92,10 +98,12 @@ public sealed class FakeSeedreamServer : IAsyncDisposable
         });
 
         var generation = new GenerationHandler(state);
-        app.MapPost("/v1/images/generations",
-            (RequestDelegate)(ctx => generation.HandleAsync(ctx, GenerationHandler.ApiV1ReferenceLimit)));
-        app.MapPost("/api/v3/images/generations",
-            (RequestDelegate)(ctx => generation.HandleAsync(ctx, GenerationHandler.ApiV3ReferenceLimit)));
+        var models = new ModelsHandler(state);
+        foreach (var (prefix, route) in new[] { ("/v1", ProviderRoute.Apiyi), ("/api/v3", ProviderRoute.BytePlus), ("/volcengine/api/v3", ProviderRoute.Volcengine) })
+        {
+            app.MapPost(prefix + "/images/generations", (RequestDelegate)(ctx => generation.HandleAsync(ctx, route)));
+            if (route != ProviderRoute.Apiyi) app.MapGet(prefix + "/models", (RequestDelegate)(ctx => models.HandleAsync(ctx, route)));
+        }
 
         var download = new DownloadHandler(state);
         app.MapGet("/files/{name}", (RequestDelegate)download.HandleAsync);

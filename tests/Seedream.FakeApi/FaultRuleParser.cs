@@ -33,8 +33,8 @@ internal static class FaultRuleParser
             {
                 case "target":
                     target = String(p);
-                    if (target is not (FaultRule.GenerateTarget or FaultRule.DownloadTarget))
-                        throw new FormatException("target must be \"generate\" or \"download\".");
+                    if (target is not (FaultRule.GenerateTarget or FaultRule.DownloadTarget or ModelsHandler.Target))
+                        throw new FormatException("target must be \"generate\", \"download\" or \"models\".");
                     break;
                 case "times": times = Int(p); break;
                 case "status": status = Int(p); break;

@@ -17,11 +17,13 @@ internal static class Usage
         return (ok.Length, (long)Math.Round(pixels / 256.0, MidpointRounding.AwayFromZero));
     }
 
-    public static void Write(System.Text.Json.Utf8JsonWriter writer, IReadOnlyList<GeneratedImage> images)
+    /// <summary>The usage object; newer models also state input_images (the references counted).</summary>
+    public static void Write(System.Text.Json.Utf8JsonWriter writer, IReadOnlyList<GeneratedImage> images, int? inputImages = null)
     {
         var (count, tokens) = Of(images);
         writer.WriteStartObject("usage");
         writer.WriteNumber("generated_images", count);
+        if (inputImages is int input) writer.WriteNumber("input_images", input);
         writer.WriteNumber("output_tokens", tokens);
         writer.WriteNumber("total_tokens", tokens);
         writer.WriteEndObject();

@@ -5,14 +5,12 @@ using System.Text.Json;
 
 namespace Seedream.FakeApi;
 
-/// <summary>Answers <c>POST {v1|api/v3}/images/generations</c>.</summary>
+/// <summary>Answers <c>POST {v1|api/v3|volcengine/api/v3}/images/generations</c>; the route says which provider's ids and limits apply.</summary>
 internal sealed class GenerationHandler(ServerState state)
 {
-    public const int ApiV1ReferenceLimit = 10;
-    public const int ApiV3ReferenceLimit = 14;
     private const string SlotFailureCode = "OutputImageSensitiveContentDetected";
 
-    public async Task HandleAsync(HttpContext context, int referenceLimit)
+    public async Task HandleAsync(HttpContext context, ProviderRoute route)
     {
         var requestId = HttpExchange.RequestIdOf(context);
         HttpExchange? exchange = null;
@@ -35,7 +33,7 @@ internal sealed class GenerationHandler(ServerState state)
                 return;
             }
 
-            var (request, error) = RequestValidator.Validate(body, referenceLimit);
+            var (request, error) = RequestValidator.Validate(body, route);
             if (error is not null)
             {
                 await exchange.SendErrorAsync(error);
@@ -127,11 +125,16 @@ internal sealed class GenerationHandler(ServerState state)
                     if (image.Url is not null) w.WriteString("url", image.Url);
                     else w.WriteBase64String("b64_json", image.Bytes);
                     w.WriteString("size", image.SizeText);
+                    if (request.Profile.AnswersNewFields)
+                    {
+                        w.WriteString("output_format", request.Format == ImageFormat.Png ? "png" : "jpeg");
+                        if (request.Background is not null) w.WriteString("background", request.Background);
+                    }
                 }
                 w.WriteEndObject();
             }
             w.WriteEndArray();
-            Usage.Write(w, images);
+            Usage.Write(w, images, request.Profile.AnswersNewFields ? request.ReferenceCount : null);
             w.WriteEndObject();
         }
         return buffer.WrittenSpan.ToArray();

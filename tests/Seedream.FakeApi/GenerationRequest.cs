@@ -13,7 +13,9 @@ internal sealed record GenerationRequest(
     int Height,
     bool Base64Response,
     ImageFormat Format,
-    bool Stream)
+    bool Stream,
+    string? Background = null,
+    bool LayerDecomposition = false)
 {
     public const int MaxTotalImages = 15;
 

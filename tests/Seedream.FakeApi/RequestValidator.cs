@@ -4,13 +4,19 @@ using System.Text.Json;
 
 namespace Seedream.FakeApi;
 
-/// <summary>Checks a generation body against the API contract.</summary>
+/// <summary>
+/// Checks a generation body as strictly as the contract says the real API does: ids in the route's own form, exact
+/// tier spelling (upper-case K) and a lower-case x, no surrounding spaces, the model's sizes and formats, fields a model
+/// does not accept refused in any value, and the per-image rules on data URIs.
+/// </summary>
 internal static class RequestValidator
 {
-    private static readonly string[] DataUriFormats = ["png", "jpeg", "webp", "bmp", "tiff", "gif"];
+    private const int MinSide = 15;
+    private const long MaxImagePixels = 36_000_000;
+    private const int MaxAspect = 16;
 
     /// <summary>Returns the parsed request, or the error the real API would answer.</summary>
-    public static (GenerationRequest? Request, ApiError? Error) Validate(JsonElement? body, int referenceLimit)
+    public static (GenerationRequest? Request, ApiError? Error) Validate(JsonElement? body, ProviderRoute route)
     {
         if (body is not { ValueKind: JsonValueKind.Object } root)
             return Fail("InvalidParameter", "The request body must be a JSON object.");
@@ -21,26 +27,52 @@ internal static class RequestValidator
         if (modelElement.ValueKind != JsonValueKind.String)
             return Fail("InvalidParameter", "The parameter `model` must be a string.", "model");
         var model = modelElement.GetString()!;
-        var profile = ModelCatalog.Find(model);
-        if (profile is null)
+        var entry = ModelCatalog.Find(route, model);
+        if (entry is null || entry.Status == "Shutdown")
             return (null, new ApiError(404, "InvalidEndpointOrModel.NotFound",
                 $"The model or endpoint {model} does not exist or you do not have access to it.", "model"));
+        var profile = entry.Profile;
+
+        // fields the model does not accept: refused whatever their value ("disabled" and false included)
+        foreach (var (field, accepted) in new[]
+                 {
+                     ("sequential_image_generation", profile.Sequence), ("sequential_image_generation_options", profile.Sequence),
+                     ("stream", profile.Stream), ("background", profile.Backgrounds.Count > 0), ("layer_decomposition", profile.LayerCap > 0),
+                 })
+        {
+            if (!accepted && root.TryGetProperty(field, out _))
+                return Fail("InvalidParameter", $"The parameter `{field}` is not supported by model {model}.", field);
+        }
+
+        // layer_decomposition (read first: it allows an empty prompt and size auto)
+        var layers = false;
+        if (TryGetPresent(root, "layer_decomposition", out var layerElement))
+        {
+            if (!IsBoolean(layerElement))
+                return Fail("InvalidParameter", "The parameter `layer_decomposition` must be a boolean.", "layer_decomposition");
+            layers = layerElement.GetBoolean();
+        }
 
         // prompt
         if (!TryGetPresent(root, "prompt", out var promptElement))
             return Fail("MissingParameter", "The request failed because it is missing `prompt` parameter.", "prompt");
         if (promptElement.ValueKind != JsonValueKind.String)
             return Fail("InvalidParameter", "The parameter `prompt` must be a string.", "prompt");
-        if (string.IsNullOrWhiteSpace(promptElement.GetString()))
+        if (string.IsNullOrWhiteSpace(promptElement.GetString()) && !layers)
             return Fail("InvalidParameter", "The parameter `prompt` must not be empty.", "prompt");
 
         // image
-        var references = 0;
+        var images = new List<ImageFacts?>();
         if (TryGetPresent(root, "image", out var imageElement))
         {
-            var error = CheckImages(imageElement, referenceLimit, out references);
+            var error = CheckImages(imageElement, profile, profile.ReferenceLimit(route), images);
             if (error is not null) return (null, error);
         }
+        var references = images.Count;
+        if (layers && references != 1)
+            return Fail("InvalidParameter", $"Layer decomposition takes exactly one image; the request holds {references}.", "image");
+        if (layers && images[0] is { } input && (input.Width < 512 || input.Height < 512))
+            return Fail("InvalidParameter", $"The image for layer decomposition is {input.Width}x{input.Height}; it must be at least 512x512.", "image");
 
         // sequential_image_generation
         var sequential = false;
@@ -81,8 +113,16 @@ internal static class RequestValidator
                 return Fail("InvalidParameter", "The parameter `size` must be a string.", "size");
             sizeText = sizeElement.GetString()!;
         }
-        var sizeError = ParseSize(sizeText, profile, out var width, out var height);
-        if (sizeError is not null) return (null, sizeError);
+        int width, height;
+        if (sizeText == "auto" && layers)
+        {
+            (width, height) = images[0] is { } follow ? (follow.Width, follow.Height) : (2048, 2048);
+        }
+        else
+        {
+            var sizeError = ParseSize(sizeText, profile, out width, out height);
+            if (sizeError is not null) return (null, sizeError);
+        }
 
         // response_format
         var base64 = false;
@@ -122,6 +162,7 @@ internal static class RequestValidator
         {
             const string optimizeParam = "optimize_prompt_options";
             const string modeParam = "optimize_prompt_options.mode";
+            const string thinkingParam = "optimize_prompt_options.thinking";
             if (optimize.ValueKind != JsonValueKind.Object)
                 return Fail("InvalidParameter", $"The parameter `{optimizeParam}` must be an object.", optimizeParam);
             if (TryGetPresent(optimize, "mode", out var modeElement))
@@ -129,12 +170,38 @@ internal static class RequestValidator
                 var mode = modeElement.ValueKind == JsonValueKind.String ? modeElement.GetString() : null;
                 if (mode is not ("standard" or "fast"))
                     return Fail("InvalidParameter", $"The parameter `{modeParam}` must be `standard` or `fast`.", modeParam);
-                if (mode == "fast" && !profile.AllowsFastPromptMode)
-                    return Fail("InvalidParameter", $"The parameter `{modeParam}` value `fast` is not supported by model {model}.", modeParam);
+                if (!profile.PromptModes.Contains(mode))
+                    return Fail("InvalidParameter", $"The parameter `{modeParam}` value `{mode}` is not supported by model {model}.", modeParam);
+            }
+            if (optimize.TryGetProperty("thinking", out var thinkingElement))
+            {
+                if (!profile.Thinking)
+                    return Fail("InvalidParameter", $"The parameter `{thinkingParam}` is not supported by model {model}.", thinkingParam);
+                var thinking = thinkingElement.ValueKind == JsonValueKind.String ? thinkingElement.GetString() : null;
+                if (thinking is not ("enabled" or "disabled"))
+                    return Fail("InvalidParameter", $"The parameter `{thinkingParam}` must be `enabled` or `disabled`.", thinkingParam);
+                if (thinking == "disabled" && references > 0)
+                    return Fail("InvalidParameter", $"The parameter `{thinkingParam}` value `disabled` is not supported with reference images.", thinkingParam);
             }
         }
 
-        return (new GenerationRequest(model, profile, references, sequential, maxImages, width, height, base64, format, stream), null);
+        // background
+        string? background = null;
+        if (TryGetPresent(root, "background", out var backgroundElement))
+        {
+            background = backgroundElement.ValueKind == JsonValueKind.String ? backgroundElement.GetString() : null;
+            if (background is null || !profile.Backgrounds.Contains(background))
+                return Fail("InvalidParameter", $"The parameter `background` must be one of {string.Join(", ", profile.Backgrounds)} for model {model}.", "background");
+            if (layers)
+                return Fail("InvalidParameter", "The parameter `background` cannot be used with `layer_decomposition`.", "background");
+            if (background == "transparent" && format != ImageFormat.Png)
+                return Fail("InvalidParameter", "The parameter `background` value `transparent` needs `output_format` png.", "background");
+            if (background == "transparent" && profile.TransparentNeedsAlphaReference &&
+                (references != 1 || images[0] is { } reference && (reference.Format != "png" || !reference.HasAlpha)))
+                return Fail("InvalidParameter", $"A transparent background on model {model} needs exactly one PNG reference image with an alpha channel.", "image");
+        }
+
+        return (new GenerationRequest(model, profile, references, sequential, maxImages, width, height, base64, format, stream, background, layers), null);
     }
 
     private static (GenerationRequest?, ApiError?) Fail(string code, string message, string param = "")
@@ -145,17 +212,14 @@ internal static class RequestValidator
 
     private static bool IsBoolean(JsonElement e) => e.ValueKind is JsonValueKind.True or JsonValueKind.False;
 
-    private static ApiError? CheckImages(JsonElement image, int limit, out int count)
+    /// <summary>The image field: one string or an array; each checked; what is known of each data URI's image added to <paramref name="images"/>.</summary>
+    private static ApiError? CheckImages(JsonElement image, ModelProfile profile, int limit, List<ImageFacts?> images)
     {
-        count = 0;
         if (image.ValueKind == JsonValueKind.String)
-        {
-            count = 1;
-            return CheckImageReference(image.GetString()!, 0);
-        }
+            return CheckImageReference(image.GetString()!, 0, profile, images);
         if (image.ValueKind != JsonValueKind.Array)
             return new ApiError(400, "InvalidParameter", "The parameter `image` must be a string or an array of strings.", "image");
-        count = image.GetArrayLength();
+        var count = image.GetArrayLength();
         if (count == 0)
             return new ApiError(400, "InvalidParameter", "The parameter `image` must not be an empty array.", "image");
         if (count > limit)
@@ -165,62 +229,80 @@ internal static class RequestValidator
         {
             if (item.ValueKind != JsonValueKind.String)
                 return new ApiError(400, "InvalidParameter", "The parameter `image` must be a string or an array of strings.", "image");
-            var error = CheckImageReference(item.GetString()!, index++);
+            var error = CheckImageReference(item.GetString()!, index++, profile, images);
             if (error is not null) return error;
         }
         return null;
     }
 
-    private static ApiError? CheckImageReference(string value, int index)
+    private static ApiError? CheckImageReference(string value, int index, ModelProfile profile, List<ImageFacts?> images)
     {
         if (value.StartsWith("data:", StringComparison.Ordinal))
+            return CheckDataUri(value, index, profile, images);
+        if (Uri.TryCreate(value, UriKind.Absolute, out var uri)
+            && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            && !string.IsNullOrEmpty(uri.Host) && value.Trim().Length == value.Length)
         {
-            if (IsValidDataUri(value)) return null;
-        }
-        else if (Uri.TryCreate(value, UriKind.Absolute, out var uri)
-                 && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
-                 && !string.IsNullOrEmpty(uri.Host))
-        {
+            images.Add(null); // fetched by the real service later: nothing more is known here
             return null;
         }
-        return new ApiError(400, "InvalidImageURL.InvalidFormat",
-            $"The image at index {index} is neither an http(s) URL nor a data URI data:image/<format>;base64,<data>.", "image");
+        return InvalidFormat(index);
     }
 
-    private static bool IsValidDataUri(string value)
+    private static ApiError InvalidFormat(int index) => new(400, "InvalidImageURL.InvalidFormat",
+        $"The image at index {index} is neither an http(s) URL nor a data URI data:image/<format>;base64,<data>.", "image");
+
+    /// <summary>data:image/&lt;lower-case format&gt;;base64,&lt;payload&gt;, then the per-image rules on the decoded image.</summary>
+    private static ApiError? CheckDataUri(string value, int index, ModelProfile profile, List<ImageFacts?> images)
     {
-        if (!value.StartsWith("data:image/", StringComparison.Ordinal)) return false;
+        if (!value.StartsWith("data:image/", StringComparison.Ordinal)) return InvalidFormat(index);
         var span = value.AsSpan("data:image/".Length);
         var semicolon = span.IndexOf(';');
-        if (semicolon <= 0) return false;
-        var format = span[..semicolon];
-        var known = false;
-        foreach (var f in DataUriFormats)
-            if (format.SequenceEqual(f)) { known = true; break; }
-        if (!known) return false;
+        if (semicolon <= 0) return InvalidFormat(index);
+        var declared = span[..semicolon].ToString();
         var rest = span[(semicolon + 1)..];
-        if (!rest.StartsWith("base64,", StringComparison.Ordinal)) return false;
+        if (!rest.StartsWith("base64,", StringComparison.Ordinal)) return InvalidFormat(index);
         var payload = rest["base64,".Length..];
-        return payload.Length > 0 && Base64.IsValid(payload);
+        if (payload.Length == 0 || !Base64.IsValid(payload, out var decodedLength)) return InvalidFormat(index);
+        if (!profile.ImageFormats.Contains(declared))
+            return new ApiError(400, "InvalidParameter", $"The image at index {index} is image/{declared}; this model takes {string.Join(", ", profile.ImageFormats)}.", "image");
+        if (decodedLength > profile.MaxImageBytes)
+            return new ApiError(400, "InvalidParameter", $"The image at index {index} is {decodedLength} bytes; at most {profile.MaxImageBytes} are allowed.", "image");
+
+        var bytes = Convert.FromBase64String(payload.ToString());
+        if (declared is "heic" or "heif")
+        {
+            images.Add(null); // the fake does not read HEIF containers; the format and size were checked
+            return null;
+        }
+        if (ImageProbe.Read(bytes) is not { } facts || facts.Format != declared)
+            return new ApiError(400, "InvalidParameter", $"The image at index {index} is not a readable image/{declared}.", "image");
+        if (facts.Width < MinSide || facts.Height < MinSide)
+            return new ApiError(400, "InvalidParameter", $"The image at index {index} is {facts.Width}x{facts.Height}; width and height must be over 14 pixels.", "image");
+        if ((long)facts.Width > (long)facts.Height * MaxAspect || (long)facts.Height > (long)facts.Width * MaxAspect)
+            return new ApiError(400, "InvalidParameter", $"The image at index {index} is {facts.Width}x{facts.Height}; its aspect ratio must be within [1/16, 16].", "image");
+        if ((long)facts.Width * facts.Height > MaxImagePixels)
+            return new ApiError(400, "InvalidParameter", $"The image at index {index} has more than {MaxImagePixels} pixels.", "image");
+        images.Add(facts);
+        return null;
     }
 
+    /// <summary>A tier exactly as the model names it (2K, 1.5K), or WxH with a lower-case x and nothing around it.</summary>
     private static ApiError? ParseSize(string text, ModelProfile profile, out int width, out int height)
     {
         width = height = 0;
-        if (ModelCatalog.TierEdge.TryGetValue(text, out var edge))
+        if (profile.Tiers.TryGetValue(text, out var edge))
         {
-            if (!profile.Tiers.Contains(text.ToUpperInvariant()))
-                return new ApiError(400, "InvalidParameter",
-                    $"The parameter `size` value {text} is not supported by this model; use one of {string.Join(", ", profile.Tiers)} or WxH.", "size");
             width = height = edge;
             return null;
         }
-        var x = text.IndexOfAny(['x', 'X']);
+        var x = text.IndexOf('x');
         if (x <= 0
             || !int.TryParse(text.AsSpan(0, x), NumberStyles.None, CultureInfo.InvariantCulture, out width)
             || !int.TryParse(text.AsSpan(x + 1), NumberStyles.None, CultureInfo.InvariantCulture, out height)
             || width <= 0 || height <= 0)
-            return new ApiError(400, "InvalidParameter", $"The parameter `size` value {text} is neither a tier nor WxH.", "size");
+            return new ApiError(400, "InvalidParameter",
+                $"The parameter `size` value {text} is neither a tier of this model ({string.Join(", ", profile.Tiers.Keys)}) nor WxH.", "size");
         var pixels = (long)width * height;
         if (pixels < profile.MinPixels || pixels > profile.MaxPixels)
             return new ApiError(400, "InvalidParameter",

@@ -74,14 +74,15 @@ public class CatalogFileTests
         return root.ToJsonString();
     }
 
-    private static JsonObject FirstModel(JsonObject root) => root["models"]![0]!.AsObject();
+    /// <summary>The 5.0-lite entry (models[3]) of the shipped file.</summary>
+    private static JsonObject FirstModel(JsonObject root) => root["models"]!.AsArray().Single(m => (string?)m!["family"] == "5.0-lite")!.AsObject();
 
     public static TheoryData<string, Action<JsonObject>, string> ShippedBreakages => new()
     {
-        { "a tier outside the pixel range", r => FirstModel(r)["sizes"]!["tiers"]!["2K"] = "1024x1024", "model '5.0-lite' (models[0]), field 'sizes.tiers.2K': 1024x1024 is 1,048,576 pixels, outside the model's 3,686,400 to 10,404,496." },
+        { "a tier outside the pixel range", r => FirstModel(r)["sizes"]!["tiers"]!["2K"] = "1024x1024", "model '5.0-lite' (models[3]), field 'sizes.tiers.2K': 1024x1024 is 1,048,576 pixels, outside the model's 3,686,400 to 10,404,496." },
         { "a tier in lower case", r => { FirstModel(r)["sizes"]!["tiers"]!.AsObject().Remove("2K"); FirstModel(r)["sizes"]!["tiers"]!["2k"] = "2048x2048"; }, "field 'sizes.tiers.2k': a tier is named like the API spells it: a number and an upper-case K (1K, 1.5K, 2K)." },
         { "a WxH with an upper-case X", r => FirstModel(r)["sizes"]!["recommended"]![0] = "2048X2048", "field 'sizes.recommended[0]': must be WIDTHxHEIGHT with a lower-case x (2048x2048); got \"2048X2048\"." },
-        { "a missing field", r => FirstModel(r).Remove("outputFormats"), "model '5.0-lite' (models[0]), field 'outputFormats': is required (an array of strings)." },
+        { "a missing field", r => FirstModel(r).Remove("outputFormats"), "model '5.0-lite' (models[3]), field 'outputFormats': is required (an array of strings)." },
         { "a number as text", r => FirstModel(r)["sizes"]!["minPixels"] = "3686400", "field 'sizes.minPixels': must be a whole number; got \"3686400\"." },
         { "a misspelt field", r => FirstModel(r)["outputformats"] = new JsonArray("jpeg"), "field 'outputformats': is not a field; field names are case-sensitive: did you mean 'outputFormats'?" },
         { "an unknown field", r => FirstModel(r)["colour"] = "red", "field 'colour': is not a field here; known fields: family, names," },

@@ -123,7 +123,7 @@ public sealed class FakeApiTests : IAsyncLifetime
             response_format = "b64_json",
             sequential_image_generation = "auto",
             sequential_image_generation_options = new { max_images = 3 },
-            image = new[] { "https://example.com/a.png", "data:image/png;base64,iVBORw0KGgo=" },
+            image = new[] { "https://example.com/a.png", "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAEAAAABACAIAAAAlC+aJ" /* a 64x64 PNG header: the fake reads its size */ },
         });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

@@ -24,6 +24,8 @@ public sealed class GenerationBodyReaderTests
         { "empty data", """{"model":"m","created":9,"data":[],"usage":{}}""" },
         { "data not an array", """{"model":"m","data":{"url":"u"},"created":10}""" },
         { "model not a string", """{"model":{"id":"m"},"created":11,"data":[{"url":"u"}]}""" },
+        { "newer model fields", """{"model":"seedream-5-0-pro-260628","created":12,"data":[{"url":"https://x.example/a.png","size":"2048x2048","output_format":"png","background":"transparent","z_index":0,"bounding_box":{"absolute":[0,0,5,5]}},{"url":"https://x.example/b.jpeg","output_format":"jpeg"}],"usage":{"generated_images":2,"input_images":1,"output_tokens":16280,"total_tokens":16280}}""" },
+        { "odd new fields", """{"model":"m","created":13,"data":[{"url":"u","output_format":7,"background":null}],"usage":{"generated_images":1,"input_images":-1}}""" },
     };
 
     [Theory]
@@ -46,6 +48,18 @@ public sealed class GenerationBodyReaderTests
             GenerationResult chunked = await ReadAsync(body, bytesPerRead: 7, seed: seed, initialBufferSize: 1);
             AssertSame(expected, chunked, $"{name} (seed {seed})");
         }
+    }
+
+    [Fact]
+    public async Task ReadsTheNewerModelsFields()
+    {
+        GenerationResult result = await ReadAsync(Bodies.Single(b => (string)b[0] == "newer model fields")[1].ToString()!, bytesPerRead: int.MaxValue);
+        Assert.Equal(new[] { "png", "jpeg" }, result.Images.Select(i => i.OutputFormat));
+        Assert.Equal(new[] { "transparent", null }, result.Images.Select(i => i.Background));
+        Assert.Equal(1, result.Usage!.InputImages);
+        GenerationResult old = await ReadAsync(Bodies.Single(b => (string)b[0] == "urls")[1].ToString()!, bytesPerRead: int.MaxValue);
+        Assert.Null(old.Usage!.InputImages);
+        Assert.All(old.Images, i => Assert.Null(i.OutputFormat));
     }
 
     [Fact]
@@ -192,6 +206,8 @@ public sealed class GenerationBodyReaderTests
             Assert.True(e.Index == a.Index, $"{where} index");
             Assert.True(e.Url == a.Url, $"{where} url '{a.Url}', expected '{e.Url}'");
             Assert.True(e.Size == a.Size, $"{where} size");
+            Assert.True(e.OutputFormat == a.OutputFormat, $"{where} output_format '{a.OutputFormat}', expected '{e.OutputFormat}'");
+            Assert.True(e.Background == a.Background, $"{where} background");
             Assert.True(e.Model == a.Model, $"{where} model");
             Assert.True(e.Created == a.Created, $"{where} created");
             Assert.True((e.Bytes is null) == (a.Bytes is null) && (e.Bytes is null || e.Bytes.AsSpan().SequenceEqual(a.Bytes)), $"{where} bytes");
@@ -208,7 +224,8 @@ public sealed class GenerationBodyReaderTests
         {
             Assert.True(expected.Usage.GeneratedImages == actual.Usage!.GeneratedImages &&
                         expected.Usage.OutputTokens == actual.Usage.OutputTokens &&
-                        expected.Usage.TotalTokens == actual.Usage.TotalTokens, $"{body}: usage {actual.Usage}, expected {expected.Usage}");
+                        expected.Usage.TotalTokens == actual.Usage.TotalTokens &&
+                        expected.Usage.InputImages == actual.Usage.InputImages, $"{body}: usage {actual.Usage}, expected {expected.Usage}");
         }
     }
 }

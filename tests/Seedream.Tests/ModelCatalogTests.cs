@@ -10,6 +10,17 @@ public class ModelCatalogTests
     private static SeedreamProvider Provider(string name) => Catalog.FindProvider(name)!;
 
     [Theory]
+    [InlineData("5.5", "5.5")]
+    [InlineData("pro", "5.0-pro")]
+    [InlineData("PRO", "5.0-pro")]
+    [InlineData("5.0-Pro", "5.0-pro")]
+    [InlineData("flash", "5.0-flash")]
+    [InlineData("5.0-flash", "5.0-flash")]
+    [InlineData("seedream-5-5-261028", "5.5")]
+    [InlineData("dola-seedream-5-5-261028", "5.5")]
+    [InlineData("doubao-seedream-5-5-261028", "5.5")]
+    [InlineData("DOLA-SEEDREAM-5-0-PRO-260628", "5.0-pro")]
+    [InlineData("doubao-seedream-5-0-flash-260915", "5.0-flash")]
     [InlineData("5.0-lite", "5.0-lite")]
     [InlineData("lite", "5.0-lite")]
     [InlineData("4.5", "4.5")]
@@ -40,6 +51,9 @@ public class ModelCatalogTests
     [InlineData("seedream-4-5")]
     [InlineData("4")]
     [InlineData("other-seedream-4-5-251128")]
+    [InlineData("dola-seedream-4-5-251128")]
+    [InlineData("5.0")]
+    [InlineData("seedream-5-5")]
     public void FindModel_returns_null_for_what_the_catalog_does_not_know(string? value)
     {
         Assert.Null(Catalog.FindModel(value));
@@ -69,6 +83,15 @@ public class ModelCatalogTests
     }
 
     [Theory]
+    [InlineData("APIYI", "5.5", "seedream-5-5-261028", ModelMatch.Name)]
+    [InlineData("BytePlus", "5.5", "dola-seedream-5-5-261028", ModelMatch.Name)]
+    [InlineData("Volcengine", "5.5", "doubao-seedream-5-5-261028", ModelMatch.Name)]
+    [InlineData("APIYI", "Pro", "seedream-5-0-pro-260628", ModelMatch.Name)]
+    [InlineData("BytePlus", "pro", "dola-seedream-5-0-pro-260628", ModelMatch.Name)]
+    [InlineData("Volcengine", "FLASH", "doubao-seedream-5-0-flash-260915", ModelMatch.Name)]
+    [InlineData("BytePlus", "seedream-5-0-flash-260915", "dola-seedream-5-0-flash-260915", ModelMatch.OtherProviderId)]
+    [InlineData("APIYI", "dola-seedream-5-5-261028", "seedream-5-5-261028", ModelMatch.OtherProviderId)]
+    [InlineData("BytePlus", "Dola-Seedream-5-5-261028", "dola-seedream-5-5-261028", ModelMatch.ProviderId)]
     [InlineData("APIYI", "4.5", "seedream-4-5-251128", ModelMatch.Name)]
     [InlineData("BytePlus", "4.5", "seedream-4-5-251128", ModelMatch.Name)]
     [InlineData("Volcengine", "4.5", "doubao-seedream-4-5-251128", ModelMatch.Name)]
@@ -179,6 +202,9 @@ public class ModelCatalogTests
 
     /// <summary>The contract's figures per model (shared/API-CONTRACT.md, "The models").</summary>
     [Theory]
+    [InlineData("5.5", "1K,1.5K,2K", 921_600, 4_194_304, "jpeg,png", "standard", false, false)]
+    [InlineData("5.0-pro", "1K,2K", 921_600, 4_194_304, "jpeg,png", "standard,fast", false, false)]
+    [InlineData("5.0-flash", "1K,1.5K,2K", 921_600, 4_194_304, "jpeg,png", "standard", false, false)]
     [InlineData("4.0", "1K,2K,4K", 921_600, 16_777_216, "jpeg", "standard,fast", true, true)]
     [InlineData("4.5", "2K,4K", 3_686_400, 16_777_216, "jpeg", "standard", true, true)]
     [InlineData("5.0-lite", "2K,3K", 3_686_400, 10_404_496, "jpeg,png", "standard", true, true)]
@@ -198,6 +224,15 @@ public class ModelCatalogTests
 
     /// <summary>Ids, reference limits and status per provider.</summary>
     [Theory]
+    [InlineData("5.5", "APIYI", "seedream-5-5-261028", 10)]
+    [InlineData("5.5", "BytePlus", "dola-seedream-5-5-261028", 10)]
+    [InlineData("5.5", "Volcengine", "doubao-seedream-5-5-261028", 10)]
+    [InlineData("5.0-pro", "APIYI", "seedream-5-0-pro-260628", 10)]
+    [InlineData("5.0-pro", "BytePlus", "dola-seedream-5-0-pro-260628", 10)]
+    [InlineData("5.0-pro", "Volcengine", "doubao-seedream-5-0-pro-260628", 10)]
+    [InlineData("5.0-flash", "APIYI", "seedream-5-0-flash-260915", 10)]
+    [InlineData("5.0-flash", "BytePlus", "dola-seedream-5-0-flash-260915", 10)]
+    [InlineData("5.0-flash", "Volcengine", "doubao-seedream-5-0-flash-260915", 10)]
     [InlineData("5.0-lite", "APIYI", "seedream-5-0-260128,seedream-5-0-lite-260128", 10)]
     [InlineData("5.0-lite", "BytePlus", "seedream-5-0-260128,seedream-5-0-lite-260128", 14)]
     [InlineData("5.0-lite", "Volcengine", "doubao-seedream-5-0-260128,doubao-seedream-5-0-lite-260128", 14)]
@@ -214,8 +249,13 @@ public class ModelCatalogTests
         Assert.Equal(maxReferences, offer.MaxReferenceImages);
     }
 
-    /// <summary>List prices: one plain image at the default size, and the short text of the rule.</summary>
+    /// <summary>List prices: one plain image at the default size (2K), and the short text of the rule.</summary>
     [Theory]
+    [InlineData("5.5", "APIYI", 0.035, "$0.02-0.035 +$0.008/ref")]
+    [InlineData("5.5", "BytePlus", 0.035, "$0.02-0.035 +$0.008/ref")]
+    [InlineData("5.0-pro", "APIYI", 0.12, "$0.12/request")]
+    [InlineData("5.0-pro", "BytePlus", 0.09, "$0.045-0.09 +$0.003/ref>1")]
+    [InlineData("5.0-flash", "Volcengine", 0.018, "$0.018")]
     [InlineData("5.0-lite", "APIYI", 0.035, "$0.035")]
     [InlineData("4.5", "BytePlus", 0.04, "$0.04")]
     [InlineData("4.0", "Volcengine", 0.03, "$0.03")]
@@ -225,5 +265,76 @@ public class ModelCatalogTests
         PriceRule price = model.OfferOn(Provider(providerName))!.Price;
         Assert.Equal((decimal)oneImage, price.OneImage(model.DefaultPixels));
         Assert.Equal(text, price.ShortText);
+    }
+
+    /// <summary>Hand-computed from the contract's price table: images of a size, with references.</summary>
+    [Theory]
+    [InlineData("5.5", "BytePlus", "1K", 0, 0.020)]
+    [InlineData("5.5", "BytePlus", "1.5K", 0, 0.020)]
+    [InlineData("5.5", "BytePlus", "1612x1613", 0, 0.020)]
+    [InlineData("5.5", "BytePlus", "1613x1613", 0, 0.035)]
+    [InlineData("5.5", "APIYI", "2K", 3, 0.059)]
+    [InlineData("5.0-pro", "BytePlus", "1K", 1, 0.045)]
+    [InlineData("5.0-pro", "BytePlus", "1K", 3, 0.051)]
+    [InlineData("5.0-pro", "BytePlus", "1536x1536", 0, 0.045)]
+    [InlineData("5.0-pro", "BytePlus", "1537x1536", 0, 0.09)]
+    [InlineData("5.0-pro", "Volcengine", "2K", 10, 0.117)]
+    [InlineData("5.0-pro", "APIYI", "1K", 10, 0.12)]
+    [InlineData("5.0-flash", "APIYI", "2K", 10, 0.018)]
+    public void Request_prices_follow_the_rules(string family, string providerName, string size, int references, double expected)
+    {
+        SeedreamModel model = Catalog.FindModel(family)!;
+        PriceRule price = model.OfferOn(Provider(providerName))!.Price;
+        Assert.Equal((decimal)expected, price.Estimate(1, RequestRules.PixelsOf(size, model), references));
+    }
+
+    /// <summary>Status per provider, from the contract's retirements.</summary>
+    [Theory]
+    [InlineData("5.0-lite", "Volcengine", ModelState.Retired, "2026-11-24 14:00 +08:00")]
+    [InlineData("4.5", "Volcengine", ModelState.Retiring, "2026-11-24 14:00 +08:00")]
+    [InlineData("4.0", "Volcengine", ModelState.Retiring, "2026-11-24 14:00 +08:00")]
+    [InlineData("5.0-lite", "BytePlus", ModelState.Live, "")]
+    [InlineData("5.0-lite", "APIYI", ModelState.Live, "")]
+    [InlineData("5.5", "Volcengine", ModelState.Live, "")]
+    public void Retirements_are_per_provider(string family, string providerName, ModelState state, string date)
+    {
+        ModelStatus status = Catalog.FindModel(family)!.OfferOn(Provider(providerName))!.Status;
+        Assert.Equal(state, status.State);
+        Assert.Equal(date, status.DateText);
+    }
+
+    [Theory]
+    [InlineData("APIYI", "5.0-lite", "seedream-5-0-260128")]
+    [InlineData("BytePlus", "5.0-lite", "seedream-5-0-260128")]
+    [InlineData("Volcengine", "5.5", "doubao-seedream-5-5-261028")]
+    public void Each_provider_has_a_live_default(string providerName, string family, string wireId)
+    {
+        ModelChoice choice = Catalog.Default(Provider(providerName));
+        Assert.Equal(family, choice.Model!.Family);
+        Assert.Equal(wireId, choice.WireId);
+        Assert.Equal(ModelState.Live, choice.Offer!.Status.State);
+    }
+
+    [Fact]
+    public void The_new_models_carry_their_optional_fields()
+    {
+        SeedreamModel pro = Catalog.FindModel("pro")!, flash = Catalog.FindModel("flash")!, five = Catalog.FindModel("5.5")!;
+        Assert.Equal(new[] { "enabled", "disabled" }, pro.Thinking!.Modes);
+        Assert.Equal(new[] { "disabled" }, pro.Thinking.WithoutReferencesOnly);
+        Assert.Null(five.Thinking);
+        Assert.Equal(new[] { "auto", "transparent", "opaque" }, five.Background!.Modes);
+        Assert.Equal(new[] { "transparent" }, flash.Background!.Modes);
+        Assert.Equal(1, pro.Background!.Transparent!.ReferenceCount);
+        Assert.True(pro.Background.Transparent.ReferenceAlpha);
+        Assert.Null(five.Background.Transparent!.ReferenceCount);
+        Assert.Equal(99, five.LayerDecomposition!.MaxLayers);
+        Assert.Equal(16, pro.LayerDecomposition!.MaxLayers);
+        Assert.Equal(16, flash.LayerDecomposition!.MaxLayers);
+        Assert.Null(Catalog.FindModel("4.5")!.LayerDecomposition);
+        Assert.Contains("heic", pro.ReferenceImages.Formats);
+        Assert.Equal(30L * 1024 * 1024, pro.ReferenceImages.MaxBytes);
+        Assert.Equal(10L * 1024 * 1024, five.ReferenceImages.MaxBytes);
+        Assert.Equal(TimeSpan.FromSeconds(240), pro.SuggestedTimeout);
+        Assert.Null(flash.SuggestedTimeout);
     }
 }

@@ -60,6 +60,8 @@ internal static class ReferenceBodyParser
 
         image.Url = GetString(item, "url");
         image.Size = GetString(item, "size");
+        image.OutputFormat = GetString(item, "output_format");
+        image.Background = GetString(item, "background");
         if (item.TryGetProperty("b64_json", out JsonElement base64) && base64.ValueKind == JsonValueKind.String)
         {
             image.Bytes = base64.GetBytesFromBase64();
@@ -72,7 +74,8 @@ internal static class ReferenceBodyParser
         new(
             (int)GetInt64(usage, "generated_images"),
             GetInt64(usage, "output_tokens"),
-            GetInt64(usage, "total_tokens"));
+            GetInt64(usage, "total_tokens"),
+            usage.TryGetProperty("input_images", out JsonElement input) && input.TryGetInt64(out long count) && count >= 0 && count <= int.MaxValue ? (int)count : null);
 
     public static ApiError ReadError(JsonElement error) =>
         SlotRules.Error(GetString(error, "code"), GetString(error, "message"), GetString(error, "param"), GetString(error, "type"));

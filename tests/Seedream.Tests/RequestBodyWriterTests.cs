@@ -124,6 +124,30 @@ public class RequestBodyWriterTests
         JsonElement body = Write(new GenerationRequest { Model = "m", Prompt = prompt });
         Assert.Equal(prompt, body.GetProperty("prompt").GetString());
     }
+
+    [Fact]
+    public void A_model_without_sequences_gets_no_sequential_field_at_all()
+    {
+        JsonElement body = Write(new GenerationRequest { Model = "seedream-5-5-261028", Prompt = "a fox", SequenceField = false });
+        Assert.Equal(new[] { "model", "prompt", "response_format", "watermark" }, Names(body));
+    }
+
+    [Fact]
+    public void Thinking_background_and_layers_are_written_only_when_set()
+    {
+        JsonElement body = Write(new GenerationRequest
+        {
+            Model = "m", Prompt = "p", SequenceField = false, OptimizePromptMode = "fast", Thinking = "disabled", Background = "transparent", LayerDecomposition = true,
+        });
+        Assert.Equal(new[] { "model", "prompt", "response_format", "watermark", "optimize_prompt_options", "background", "layer_decomposition" }, Names(body));
+        Assert.Equal("fast", body.GetProperty("optimize_prompt_options").GetProperty("mode").GetString());
+        Assert.Equal("disabled", body.GetProperty("optimize_prompt_options").GetProperty("thinking").GetString());
+        Assert.Equal("transparent", body.GetProperty("background").GetString());
+        Assert.True(body.GetProperty("layer_decomposition").GetBoolean());
+
+        JsonElement thinkingOnly = Write(new GenerationRequest { Model = "m", Prompt = "p", Thinking = "enabled" });
+        Assert.Equal(new[] { "thinking" }, Names(thinkingOnly.GetProperty("optimize_prompt_options")));
+    }
 }
 
 public class ResponseParserTests
@@ -176,4 +200,5 @@ public class ResponseParserTests
         Assert.False(image.Succeeded);
         Assert.Equal("InvalidResponse", image.Error!.Code);
     }
+
 }

@@ -142,9 +142,9 @@ public class RequestRulesTests
     [InlineData("Volcengine", 14)]
     public void References_over_the_provider_limit_are_refused_and_the_limit_is_allowed(string provider, int limit)
     {
-        string message = Single(Shape(provider: provider, references: limit + 1), RequestField.Image).Message;
-        Assert.Equal($"{provider} accepts at most {limit} reference images for 5.0-lite; {limit + 1} were given.", message);
-        Allowed(Shape(provider: provider, references: limit));
+        string message = Single(Shape(family: "4.5", provider: provider, references: limit + 1), RequestField.Image).Message;
+        Assert.Equal($"{provider} accepts at most {limit} reference images for 4.5; {limit + 1} were given.", message);
+        Allowed(Shape(family: "4.5", provider: provider, references: limit));
         Single(Shape(family: null, provider: provider, references: limit + 1), RequestField.Image);
     }
 
@@ -155,7 +155,7 @@ public class RequestRulesTests
     [InlineData("Volcengine", 1, 15)]
     public void References_plus_MaxImages_over_15_are_refused(string provider, int references, int maxImages)
     {
-        string message = Single(Shape(provider: provider, references: references, maxImages: maxImages), RequestField.MaxImages).Message;
+        string message = Single(Shape(family: "4.5", provider: provider, references: references, maxImages: maxImages), RequestField.MaxImages).Message;
         Assert.Contains($"reference images plus MaxImages must be at most 15; {references} references + {maxImages} images = {references + maxImages}", message);
         Assert.Contains($"Use at most {15 - references} images with {references} references", message);
     }
@@ -168,7 +168,7 @@ public class RequestRulesTests
     [InlineData("Volcengine", 14, 1)]
     [InlineData("BytePlus", 14, null)]
     public void References_plus_MaxImages_of_15_are_allowed(string provider, int references, int? maxImages) =>
-        Allowed(Shape(provider: provider, references: references, maxImages: maxImages));
+        Allowed(Shape(family: "4.5", provider: provider, references: references, maxImages: maxImages));
 
     // ------------------------------------------------------------------ size: tiers
 
@@ -304,7 +304,7 @@ public class RequestRulesTests
     public void Png_is_refused_on_models_without_it(string family)
     {
         string message = Single(Shape(family: family, outputFormat: "png"), RequestField.OutputFormat).Message;
-        Assert.Contains("cannot write png; it writes jpeg. Png needs 5.0-lite, rich.", message);
+        Assert.Contains("cannot write png; it writes jpeg. Png needs 5.5, 5.0-pro, 5.0-flash, 5.0-lite, rich.", message);
     }
 
     [Theory]
@@ -339,7 +339,7 @@ public class RequestRulesTests
     public void Fast_prompt_optimisation_is_refused_where_the_model_lacks_it(string family)
     {
         string message = Single(Shape(family: family, mode: "fast"), RequestField.OptimizePromptMode).Message;
-        Assert.Contains("does not offer prompt optimisation mode 'fast'; it offers standard. 'fast' needs 4.0, rich.", message);
+        Assert.Contains("does not offer prompt optimisation mode 'fast'; it offers standard. 'fast' needs 5.0-pro, 4.0, rich.", message);
     }
 
     [Theory]
@@ -440,7 +440,7 @@ public class RequestRulesTests
     [Fact]
     public void Thinking_needs_a_model_that_has_it()
     {
-        Assert.Contains("has no thinking setting for prompt optimisation; leave out -Thinking, or use rich.", Single(Shape(thinking: "enabled"), RequestField.Thinking).Message);
+        Assert.Contains("has no thinking setting for prompt optimisation; leave out -Thinking, or use 5.0-pro, rich.", Single(Shape(thinking: "enabled"), RequestField.Thinking).Message);
         Allowed(Shape(family: "rich", thinking: "enabled"));
         Allowed(Shape(family: "rich", thinking: "disabled"));
         Allowed(Shape(family: "rich", thinking: "enabled", references: 2));
@@ -459,7 +459,7 @@ public class RequestRulesTests
     [Fact]
     public void Background_needs_a_model_that_has_it_and_one_of_its_modes()
     {
-        Assert.Contains("has no background setting; leave out -Background, or use rich.", Single(Shape(background: "auto"), RequestField.Background).Message);
+        Assert.Contains("has no background setting; leave out -Background, or use 5.5, 5.0-pro, 5.0-flash, rich.", Single(Shape(background: "auto"), RequestField.Background).Message);
         Assert.Contains("takes background auto, transparent, opaque; 'clear' was given", Single(Shape(family: "rich", background: "clear"), RequestField.Background).Message);
         Allowed(Shape(family: "rich", background: "opaque"));
     }
@@ -492,7 +492,7 @@ public class RequestRulesTests
     [Fact]
     public void Layer_decomposition_needs_a_model_that_does_it()
     {
-        Assert.Contains("cannot split an image into layers; use rich.", Single(Shape(layers: true, facts: new[] { Png("in.png", 1024, 1024) }), RequestField.LayerDecomposition).Message);
+        Assert.Contains("cannot split an image into layers; use 5.5, 5.0-pro, 5.0-flash, rich.", Single(Shape(layers: true, facts: new[] { Png("in.png", 1024, 1024) }), RequestField.LayerDecomposition).Message);
     }
 
     [Fact]
@@ -520,7 +520,7 @@ public class RequestRulesTests
     public void A_model_retired_on_the_provider_is_refused_with_the_date_and_live_models()
     {
         string message = Single(Shape(family: "gone", provider: "Volcengine"), RequestField.Model).Message;
-        Assert.Contains("model doubao-seedream-gone-000001 (gone) was switched off on Volcengine on 2026-11-24 14:00 +08:00 (switched off); use a live model: 5.0-lite, 4.5, 4.0", message);
+        Assert.Contains("model doubao-seedream-gone-000001 (gone) was switched off on Volcengine on 2026-11-24 14:00 +08:00 (switched off); use a live model: 5.5, 5.0-pro, 5.0-flash (default 5.5).", message);
         Allowed(Shape(family: "gone", provider: "APIYI"));
     }
 

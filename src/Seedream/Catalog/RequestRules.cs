@@ -144,7 +144,7 @@ namespace Seedream.Catalog
             {
                 string note = status.Note is null ? "" : $" ({status.Note})";
                 Add(RequestField.Model, $"model {modelName} was switched off on {provider.Name} on {status.DateText}{note}; " +
-                                        $"use a live model: {catalog.NamesOn(provider, _ => true)} (default {provider.DefaultModel}).");
+                                        $"use a live model: {catalog.NamesOn(provider, m => m.OfferOn(provider)!.Status.State == ModelState.Live)} (default {provider.DefaultModel}).");
             }
 
             // sequences

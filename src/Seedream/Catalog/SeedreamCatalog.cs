@@ -172,7 +172,7 @@ namespace Seedream.Catalog
             return new ModelChoice(value, provider, null, null, null, value, ModelMatch.Unknown, Suggest(value, provider));
         }
 
-        /// <summary>The known names and ids on a provider nearest to <paramref name="value"/> (edit distance), at most three.</summary>
+        /// <summary>The known names and ids on a provider nearest to <paramref name="value"/> (edit distance, the nearest and those one edit further), at most three.</summary>
         public IReadOnlyList<string> Suggest(string value, SeedreamProvider provider)
         {
             var candidates = ModelsOn(provider)
@@ -183,10 +183,11 @@ namespace Seedream.Catalog
                 .Where(c => c.Distance <= Math.Max(2, value.Length / 4))
                 .OrderBy(c => c.Distance)
                 .ThenBy(c => c.Text, StringComparer.Ordinal)
-                .Take(3)
-                .Select(c => c.Text)
                 .ToList();
-            return candidates;
+
+            // The nearest only: a typo one edit away is not drowned by ids three edits away.
+            int best = candidates.Count == 0 ? 0 : candidates[0].Distance;
+            return candidates.Where(c => c.Distance <= best + 1).Take(3).Select(c => c.Text).ToList();
         }
 
         /// <summary>Levenshtein distance.</summary>

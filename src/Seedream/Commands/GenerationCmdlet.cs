@@ -440,7 +440,7 @@ namespace Seedream.Commands
             {
                 PriceRule price = choice.Offer.Price;
                 long? pixels = RequestRules.PixelsOf(request.Size, choice.Model);
-                cost = $"estimated cost up to {PriceRule.Money(price.Estimate(images, pixels, references))} ({price.Breakdown(images, pixels, references)}, list price)";
+                cost = $"estimated cost up to {PriceRule.Money(price.Estimate(images, pixels, references))} at list price: {price.Breakdown(images, pixels, references)}";
             }
 
             return $"{request.Mode} with {request.Model} on {ProviderInfo.Name}: {references} reference image(s), " +
