@@ -197,4 +197,87 @@ Describe 'Catalog' {
             (Get-SeedreamConnection).CatalogPath | Should -BeNullOrEmpty
         }
     }
+    Context 'Get-SeedreamModel -Online: the catalog beside the provider''s own listing' {
+        It 'shows Volcengine''s live, retiring and shut-down models beside the catalog, and what the catalog does not know' {
+            Connect-Seedream -Provider Volcengine -BaseUri $Fake.ApiVolcengine
+            $rows = Get-SeedreamModel -Online
+            $requests = @(Get-FakeRequest $Fake)
+            $requests | Should -HaveCount 1
+            $requests[0].target | Should -Be 'models'
+            $requests[0].method | Should -Be 'GET'
+            $requests[0].path | Should -Be '/volcengine/api/v3/models'
+            $requests[0].authorization | Should -Be 'ok'
+
+            $rows[0].GetType().FullName | Should -Be 'Seedream.Commands.SeedreamModelStatus'
+            $table = $rows | ForEach-Object { '{0}|{1}|{2}|{3}|{4}' -f $_.Id, $_.Family, $_.CatalogStatus, $_.ProviderStatus, $_.Agrees }
+            $table | Should -Be @(
+                'doubao-seedream-5-5-261028|5.5|Live|Live|True'
+                'doubao-seedream-5-0-pro-260628|5.0-pro|Live|Live|True'
+                'doubao-seedream-5-0-flash-260915|5.0-flash|Live|Live|True'
+                'doubao-seedream-5-0-260128|5.0-lite|Retired|Shutdown|True'
+                'doubao-seedream-4-5-251128|4.5|Retiring|Retiring|True'
+                'doubao-seedream-4-0-250828|4.0|Retiring|Retiring|True'
+                'doubao-seedance-1-0-pro-250528||NotInCatalog|Live|False'
+                'doubao-seedream-3-0-t2i-250415||NotInCatalog|Shutdown|False'
+            )
+            $rows[6].Note | Should -Be 'not in the catalog (VideoGeneration); a user catalog can describe it'
+            $rows[6].Created | Should -Be ([DateTimeOffset]::FromUnixTimeSeconds(1764547200))
+        }
+
+        It 'says where the catalog and BytePlus disagree, and narrows to -Name' {
+            $stale = New-CatalogFile 'stale.json' '{ "models": [ { "family": "5.5", "providers": { "BytePlus": { "status": { "state": "retiring", "date": "2027-06-01" } } } } ] }'
+            $env:SEEDREAM_CATALOG = $stale
+            Connect-Seedream -Provider BytePlus -BaseUri $Fake.ApiBytePlus
+            $row = Get-SeedreamModel -Online -Name 5.5
+            $row | Should -HaveCount 1
+            $row.Id | Should -Be 'dola-seedream-5-5-261028'
+            $row.CatalogStatus | Should -Be 'Retiring'
+            $row.ProviderStatus | Should -Be 'Live'
+            $row.Agrees | Should -BeFalse
+            $row.Note | Should -Be 'the catalog has it retiring, but BytePlus lists it Live'
+            (Get-SeedreamModel -Online -Name 'seedream-3*').ProviderStatus | Should -Be 'Shutdown'
+            $lite = Get-SeedreamModel -Online -Name lite
+            $lite.Id | Should -Be 'seedream-5-0-260128' -Because 'the listing has the main id, not the alias'
+            $lite.Agrees | Should -BeTrue
+        }
+
+        It 'looks nice in 80 columns' {
+            Connect-Seedream -Provider Volcengine -BaseUri $Fake.ApiVolcengine
+            $text = Get-SeedreamModel -Online | Out-String -Width 80
+            $text | Should -Match '(?m)^Id\s+Family\s+Catalog\s+Provider\s+Note\s*$'
+            $text | Should -Match '(?m)^doubao-seedream-5-0-260128\s+5\.0-lite\s+Retired\s+Shutdown\s+switched off'
+            ($text -split "`r?`n" | Where-Object { $_.Length -gt 80 }) | Should -BeNullOrEmpty
+        }
+
+        It 'refuses on APIYI, which has no listing, without a request' {
+            $refusal = Get-Refusal { Get-SeedreamModel -Online }
+            $refusal.FullyQualifiedErrorId | Should -BeLike 'Seedream.NoModelListing,*'
+            $refusal.Exception.Message | Should -Match '^APIYI has no model listing \(GET \{base\}/models\).*Listings: BytePlus, Volcengine\.$'
+            @(Get-FakeRequest $Fake) | Should -HaveCount 0
+        }
+
+        It 'reports a wrong key and a server error as what they are' {
+            Connect-Seedream -Provider BytePlus -BaseUri $Fake.ApiBytePlus -ApiKey 'wrong-key'
+            (Get-Refusal { Get-SeedreamModel -Online }).FullyQualifiedErrorId | Should -BeLike 'Seedream.Authentication,*'
+            Connect-Seedream -Provider BytePlus -BaseUri $Fake.ApiBytePlus
+            Add-FakeFault $Fake @{ target = 'models'; status = 500 }
+            $failure = $null
+            $rows = Get-SeedreamModel -Online -ErrorVariable failure -ErrorAction SilentlyContinue
+            $rows | Should -BeNullOrEmpty
+            $failure[0].FullyQualifiedErrorId | Should -BeLike 'Seedream.ServerError,*'
+            "$($failure[0])" | Should -Match 'InternalServiceError \(HTTP 500\)'
+            @(Get-FakeRequest $Fake -Target models) | Should -HaveCount 2 -Because 'the listing is asked once a call, without retries'
+        }
+
+        It 'needs a key, as a request does' {
+            Remove-Item Env:SEEDREAM_API_KEY
+            try {
+                Connect-Seedream -Provider BytePlus -BaseUri $Fake.ApiBytePlus -WarningAction SilentlyContinue
+                (Get-Refusal { Get-SeedreamModel -Online }).FullyQualifiedErrorId | Should -BeLike 'Seedream.NoApiKey*'
+                (Get-SeedreamModel).Count | Should -Be 6 -Because 'the catalog alone needs no key'
+            }
+            finally { $env:SEEDREAM_API_KEY = $Fake.ApiKey }
+            @(Get-FakeRequest $Fake) | Should -HaveCount 0
+        }
+    }
 }

@@ -63,7 +63,7 @@ namespace Seedream.Api
     /// Calls POST {base}/images/generations. Knows nothing of PowerShell: the cmdlets turn what it returns
     /// and raises into pipeline objects and error records.
     /// </summary>
-    public sealed class SeedreamClient
+    public sealed partial class SeedreamClient
     {
         private const string StreamSucceeded = "image_generation.partial_succeeded";
         private const string StreamFailed = "image_generation.partial_failed";

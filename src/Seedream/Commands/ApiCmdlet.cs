@@ -36,9 +36,16 @@ namespace Seedream.Commands
         protected SeedreamConnection ResolveConnection(bool requireKey) =>
             ConnectionResolver.Resolve(this, Provider, BaseUri, ApiKey, requireKey);
 
+        /// <summary>False for a cmdlet that goes over the network only when asked (Get-SeedreamModel -Online).</summary>
+        protected virtual bool ResolvesConnectionAtStart => true;
+
         protected override void BeginProcessing()
         {
-            _ = ResolveConnection(requireKey: false); // an unknown provider or an unsafe base URI stops the call before any input is read
+            if (ResolvesConnectionAtStart)
+            {
+                _ = ResolveConnection(requireKey: false); // an unknown provider or an unsafe base URI stops the call before any input is read
+            }
+
             base.BeginProcessing();
         }
 
