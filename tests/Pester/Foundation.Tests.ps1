@@ -167,11 +167,15 @@ Describe 'Foundation' {
             $image.Cost | Should -Be ([decimal]$Cost)
         }
 
-        It 'takes the output format from the answer, not from the parameters' {
-            # output_format reaches the wire only through -AdditionalBody: the result can learn png from the answer alone.
-            $image = New-SeedreamImage -Prompt p -Model 5.5 -AdditionalBody @{ output_format = 'png' }
-            (Get-FakeRequest $Fake -Target generate)[0].body.output_format | Should -Be 'png'
+        It 'takes the output format and background from the answer, not from the parameters' {
+            # Both reach the wire only through -AdditionalBody: the result can learn them from the answer alone.
+            $image = New-SeedreamImage -Prompt p -Model 5.5 -AdditionalBody @{ output_format = 'png'; background = 'opaque' }
+            $body = (Get-FakeRequest $Fake -Target generate)[0].body
+            $body.output_format | Should -Be 'png'
+            $body.background | Should -Be 'opaque'
             $image.OutputFormat | Should -Be 'png'
+            $image.Background | Should -Be 'opaque'
+            (New-SeedreamImage -Prompt p -Model 4.5).Background | Should -BeNullOrEmpty
         }
 
         It 'shares a sequence''s cost between its images' {

@@ -278,6 +278,22 @@ public class RequestRulesTests
     }
 
     [Theory]
+    [InlineData("1K", true, true)]
+    [InlineData("1.5K", true, true)]
+    [InlineData("12.25K", true, true)]
+    [InlineData("2k", true, false)]
+    [InlineData("2k", false, true)]
+    [InlineData("K", false, false)]
+    [InlineData("1.K", false, false)]
+    [InlineData(".5K", false, false)]
+    [InlineData("1.5.5K", false, false)]
+    [InlineData("1,5K", false, false)]
+    [InlineData(" 2K", false, false)]
+    [InlineData("2KK", false, false)]
+    public void IsTierName_reads_tiers_as_the_API_spells_them(string text, bool upperCaseOnly, bool expected) =>
+        Assert.Equal(expected, RequestRules.IsTierName(text, upperCaseOnly));
+
+    [Theory]
     [InlineData("2048x2048", 2048, 2048)]
     [InlineData("2048X1024", 2048, 1024)]
     [InlineData(" 1x2 ", 1, 2)]

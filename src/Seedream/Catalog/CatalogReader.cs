@@ -5,7 +5,6 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 
 namespace Seedream.Catalog
 {
@@ -23,9 +22,6 @@ namespace Seedream.Catalog
             AllowTrailingCommas = true,
         };
 
-        private static readonly Regex TierName = new Regex(@"^[0-9]+(\.[0-9]+)?K$", RegexOptions.CultureInvariant);
-        private static readonly Regex Dimensions = new Regex(@"^[1-9][0-9]{0,5}x[1-9][0-9]{0,5}$", RegexOptions.CultureInvariant);
-        private static readonly Regex Token = new Regex(@"^[a-z0-9][a-z0-9.+-]*$", RegexOptions.CultureInvariant);
 
         private static readonly string[] TopLevelKeys = { "catalogVersion", "revised", "note", "defaultProvider", "limits", "providers", "models", "endpoints" };
         private static readonly string[] UserTopLevelKeys = { "catalogVersion", "revised", "note", "models", "endpoints" };
@@ -281,7 +277,7 @@ namespace Seedream.Catalog
             foreach (KeyValuePair<string, JsonNode?> pair in tierObject)
             {
                 Where tw = sw.Field("tiers").Field(pair.Key);
-                if (!TierName.IsMatch(pair.Key))
+                if (!RequestRules.IsTierName(pair.Key, upperCaseOnly: true))
                 {
                     throw tw.Error("a tier is named like the API spells it: a number and an upper-case K (1K, 1.5K, 2K).");
                 }
@@ -590,7 +586,7 @@ namespace Seedream.Catalog
         private static (int Width, int Height) ReadDimensions(JsonNode? node, Where w, long minPixels, long maxPixels, CommonLimits limits)
         {
             string? text = node is JsonValue v && v.TryGetValue(out string? s) ? s : null;
-            if (text is null || !Dimensions.IsMatch(text))
+            if (text is null || !IsDimensions(text))
             {
                 throw w.Error($"must be WIDTHxHEIGHT with a lower-case x (2048x2048); got {Show(node)}.");
             }
@@ -786,13 +782,54 @@ namespace Seedream.Catalog
             IReadOnlyList<string>? list = StringList(o, w, name, required);
             for (int i = 0; list != null && i < list.Count; i++)
             {
-                if (!Token.IsMatch(list[i]))
+                if (!IsToken(list[i]))
                 {
                     throw w.Field(name).Index(i).Error($"'{list[i]}' must be written as the API spells it: lower-case, no spaces.");
                 }
             }
 
             return list;
+        }
+
+        /// <summary>WIDTHxHEIGHT as the API writes it: digits without a leading zero, a lower-case x, at most six digits a side.</summary>
+        private static bool IsDimensions(string text)
+        {
+            int x = text.IndexOf('x');
+            return x > 0 && x < text.Length - 1 && IsNumber(text, 0, x) && IsNumber(text, x + 1, text.Length);
+
+            static bool IsNumber(string s, int start, int end)
+            {
+                if (end - start > 6 || s[start] == '0')
+                {
+                    return false;
+                }
+
+                for (int i = start; i < end; i++)
+                {
+                    if (s[i] < '0' || s[i] > '9')
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            }
+        }
+
+        /// <summary>A wire value: lower-case letters and digits, and . + - after the first character.</summary>
+        private static bool IsToken(string text)
+        {
+            for (int i = 0; i < text.Length; i++)
+            {
+                char c = text[i];
+                bool letterOrDigit = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+                if (!letterOrDigit && (i == 0 || (c != '.' && c != '+' && c != '-')))
+                {
+                    return false;
+                }
+            }
+
+            return text.Length > 0;
         }
 
         /// <summary>Objects merge key by key; arrays, strings and numbers replace; null removes the key.</summary>

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
-using System.Text.RegularExpressions;
 
 namespace Seedream.Catalog
 {
@@ -115,8 +114,6 @@ namespace Seedream.Catalog
     /// </summary>
     public static class RequestRules
     {
-        private static readonly Regex TierPattern = new Regex(@"^[0-9]+(\.[0-9]+)?[kK]$", RegexOptions.CultureInvariant);
-
         public static IReadOnlyList<RuleViolation> Check(RequestShape request)
         {
             var violations = new List<RuleViolation>();
@@ -400,12 +397,34 @@ namespace Seedream.Catalog
                 return tier.Name;
             }
 
-            if (TierPattern.IsMatch(value))
+            if (IsTierName(value, upperCaseOnly: false))
             {
                 return value.ToUpperInvariant();
             }
 
             return string.Equals(value, "auto", StringComparison.OrdinalIgnoreCase) ? "auto" : value;
+        }
+
+        /// <summary>A tier name: digits, optionally a decimal part, then K (1K, 1.5K); lower-case k only when <paramref name="upperCaseOnly"/> is false.</summary>
+        public static bool IsTierName(string text, bool upperCaseOnly)
+        {
+            int last = text.Length - 1;
+            if (last < 1 || !(text[last] == 'K' || (!upperCaseOnly && text[last] == 'k')))
+            {
+                return false;
+            }
+
+            int dot = text.IndexOf('.');
+            for (int i = 0; i < last; i++)
+            {
+                bool digit = text[i] >= '0' && text[i] <= '9';
+                if (!digit && !(i == dot && i > 0 && i < last - 1))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         /// <summary>Parses "WxH" (x or X, surrounding spaces allowed); null when the text is not of that form.</summary>
@@ -470,7 +489,7 @@ namespace Seedream.Catalog
             {
                 if (model is null)
                 {
-                    return TierPattern.IsMatch(value) ? null : new RuleViolation(RequestField.Size,
+                    return IsTierName(value, upperCaseOnly: false) ? null : new RuleViolation(RequestField.Size,
                         $"'{size.Trim()}' is neither a tier (such as 2K) nor WIDTHxHEIGHT (such as 2048x2048).");
                 }
 
