@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Concurrent;
+using System.Linq;
 using System.Net;
 using System.Net.Http;
+using System.Threading;
 
 namespace Seedream.Api
 {
@@ -33,28 +35,63 @@ namespace Seedream.Api
 
     /// <summary>
     /// One HttpClient per distinct <see cref="ConnectionSettings"/>, made on first use and kept for the process,
-    /// so calls and cmdlets reuse connections and nothing network-related is built at import.
+    /// so calls and cmdlets reuse connections and nothing network-related is built at import. Each client is built
+    /// once even when several threads ask for it together, and at most <see cref="Capacity"/> are kept: past that the
+    /// least recently used one is dropped from the cache (not disposed: a call may still be using it; its idle
+    /// connections close on their own).
     /// </summary>
     public static class HttpClientCache
     {
         /// <summary>Parallel connections to one host; well above any sensible -ThrottleLimit.</summary>
         internal const int MaxConnectionsPerServer = 64;
 
-        private static readonly ConcurrentDictionary<ConnectionSettings, HttpClient> Clients = new ConcurrentDictionary<ConnectionSettings, HttpClient>();
+        /// <summary>Distinct connection settings kept; a session rarely uses more than two or three.</summary>
+        internal const int Capacity = 16;
 
-        public static HttpClient Get(ConnectionSettings settings) => Clients.GetOrAdd(settings, Create);
+        private static readonly ConcurrentDictionary<ConnectionSettings, Entry> Clients = new ConcurrentDictionary<ConnectionSettings, Entry>();
+        private static readonly object TrimLock = new object();
+        private static long _clock;
 
-        private static HttpClient Create(ConnectionSettings settings)
+        /// <summary>The type of SocketsHttpHandler on .NET 5 or later (PowerShell 7); null on .NET Framework and Mono.</summary>
+        private static readonly Type? SocketsHandlerType =
+            Environment.Version.Major >= 5 ? typeof(HttpClientHandler).Assembly.GetType("System.Net.Http.SocketsHttpHandler", throwOnError: false) : null;
+
+        internal static int Count => Clients.Count;
+
+        public static HttpClient Get(ConnectionSettings settings)
         {
-            HttpMessageHandler handler = CreateHandler(settings);
-            return new HttpClient(handler, disposeHandler: true)
+            Entry entry = Clients.GetOrAdd(settings, key => new Entry(key));
+            Interlocked.Exchange(ref entry.LastUse, Interlocked.Increment(ref _clock));
+            HttpClient client = entry.Client.Value;
+            if (Clients.Count > Capacity)
+            {
+                Trim();
+            }
+
+            return client;
+        }
+
+        private static void Trim()
+        {
+            lock (TrimLock)
+            {
+                while (Clients.Count > Capacity)
+                {
+                    ConnectionSettings oldest = Clients.OrderBy(pair => Interlocked.Read(ref pair.Value.LastUse)).First().Key;
+                    Clients.TryRemove(oldest, out _);
+                }
+            }
+        }
+
+        private static HttpClient Create(ConnectionSettings settings) =>
+            new HttpClient(CreateHandler(settings), disposeHandler: true)
             {
                 // Each call bounds itself with its own token; HttpClient's own limit would cut long streams.
                 Timeout = System.Threading.Timeout.InfiniteTimeSpan,
             };
-        }
 
-        private static HttpMessageHandler CreateHandler(ConnectionSettings settings)
+        /// <summary>The handler a client gets: SocketsHttpHandler on PowerShell 7, HttpClientHandler on Windows PowerShell.</summary>
+        internal static HttpMessageHandler CreateHandler(ConnectionSettings settings)
         {
             IWebProxy? proxy = null;
             if (settings.Proxy != null)
@@ -68,8 +105,7 @@ namespace Seedream.Api
 
             // SocketsHttpHandler (PowerShell 7) has a connect time-out and pooled-connection lifetime; Windows
             // PowerShell's HttpClientHandler does not, and there the whole-request time-out covers connecting.
-            Type? socketsHandler = Type.GetType("System.Net.Http.SocketsHttpHandler, System.Net.Http", throwOnError: false);
-            if (socketsHandler != null && Activator.CreateInstance(socketsHandler) is HttpMessageHandler sockets)
+            if (SocketsHandlerType != null && Activator.CreateInstance(SocketsHandlerType) is HttpMessageHandler sockets)
             {
                 Set(sockets, "ConnectTimeout", settings.ConnectTimeout);
                 Set(sockets, "PooledConnectionLifetime", TimeSpan.FromMinutes(5));
@@ -119,5 +155,17 @@ namespace Seedream.Api
 
         private static void Set(object target, string property, object value) =>
             target.GetType().GetProperty(property)?.SetValue(target, value);
+
+        /// <summary>A cached client: built by the first caller that needs it, exactly once (<see cref="Lazy{T}"/>).</summary>
+        private sealed class Entry
+        {
+            public Entry(ConnectionSettings settings) =>
+                Client = new Lazy<HttpClient>(() => Create(settings), LazyThreadSafetyMode.ExecutionAndPublication);
+
+            public Lazy<HttpClient> Client { get; }
+
+            /// <summary>When it was last asked for, on <see cref="_clock"/>.</summary>
+            public long LastUse;
+        }
     }
 }

@@ -400,22 +400,34 @@ namespace Seedream.Api
             return true;
         }
 
+        private TimeoutException IdleTimedOut() => new TimeoutException($"The stream sent nothing for {_idleTimeout.TotalSeconds:0.#} s.");
+
         private async Task<int> ReadWithIdleTimeoutAsync(int offset, int count, CancellationToken cancellationToken)
         {
             using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             idle.CancelAfter(_idleTimeout);
 
             // Some streams ignore the token (older frameworks); disposing the stream unblocks the read.
-            using (idle.Token.Register(() => _stream.Dispose()))
+            using (idle.Token.Register(BodyRead.DisposeQuietly, _stream))
             {
+                int read;
                 try
                 {
-                    return await _stream.ReadAsync(_buffer, offset, count, idle.Token).ConfigureAwait(false);
+                    read = await _stream.ReadAsync(_buffer, offset, count, idle.Token).ConfigureAwait(false);
                 }
                 catch (Exception) when (idle.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
                 {
-                    throw new TimeoutException($"The stream sent nothing for {_idleTimeout.TotalSeconds:0.#} s.");
+                    throw IdleTimedOut();
                 }
+
+                if (read == 0 && idle.IsCancellationRequested)
+                {
+                    // A disposed stream may end quietly instead of failing: that end is the stop, not the stream's end.
+                    cancellationToken.ThrowIfCancellationRequested();
+                    throw IdleTimedOut();
+                }
+
+                return read;
             }
         }
     }
