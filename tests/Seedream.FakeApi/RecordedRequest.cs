@@ -11,6 +11,8 @@ namespace Seedream.FakeApi;
 /// <param name="Status">The status answered, or 0 when the connection was dropped before an answer.</param>
 /// <param name="EventsSent">Server-sent events written (streaming only).</param>
 /// <param name="HoldReleased">For a held stream: true if released, false if the hold timed out; else null.</param>
+/// <param name="UserAgent">The User-Agent header as sent, or null.</param>
+/// <param name="Expect">The Expect header as sent (100-continue), or null.</param>
 public sealed record RecordedRequest(
     string Id,
     string Target,
@@ -24,4 +26,6 @@ public sealed record RecordedRequest(
     int Status,
     int EventsSent,
     bool? HoldReleased,
-    DateTimeOffset ReceivedAt);
+    DateTimeOffset ReceivedAt,
+    string? UserAgent = null,
+    string? Expect = null);

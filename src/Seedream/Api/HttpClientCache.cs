@@ -7,7 +7,7 @@ using System.Threading;
 
 namespace Seedream.Api
 {
-    /// <summary>How connections are made: proxy and connect time-out. Equal settings share one HttpClient.</summary>
+    /// <summary>How connections are made: proxy, connect time-out, and who is asking. Equal settings share one HttpClient.</summary>
     public sealed class ConnectionSettings : IEquatable<ConnectionSettings>
     {
         public Uri? Proxy { get; set; }
@@ -15,11 +15,19 @@ namespace Seedream.Api
         public bool ProxyUseDefaultCredentials { get; set; }
         public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+        /// <summary>
+        /// The User-Agent of every request and download made with the client (the cmdlets give
+        /// "Seedream-PowerShell/version (PowerShell edition version; OS)"); none when empty. Characters a header cannot
+        /// carry are dropped.
+        /// </summary>
+        public string? UserAgent { get; set; }
+
         public bool Equals(ConnectionSettings? other) =>
             other != null &&
             Equals(Proxy, other.Proxy) &&
             ProxyUseDefaultCredentials == other.ProxyUseDefaultCredentials &&
             ConnectTimeout == other.ConnectTimeout &&
+            string.Equals(UserAgent, other.UserAgent, StringComparison.Ordinal) &&
             SameCredential(ProxyCredential, other.ProxyCredential);
 
         private static bool SameCredential(NetworkCredential? a, NetworkCredential? b) =>
@@ -35,6 +43,8 @@ namespace Seedream.Api
 
     /// <summary>
     /// One HttpClient per distinct <see cref="ConnectionSettings"/>, made on first use and kept for the process,
+    /// following no redirects (the API has no reason to redirect a POST; <see cref="ImageDownloader"/> follows its own,
+    /// to http(s) only),
     /// so calls and cmdlets reuse connections and nothing network-related is built at import. Each client is built
     /// once even when several threads ask for it together, and at most <see cref="Capacity"/> are kept: past that the
     /// least recently used one is dropped from the cache (not disposed: a call may still be using it; its idle
@@ -83,12 +93,46 @@ namespace Seedream.Api
             }
         }
 
-        private static HttpClient Create(ConnectionSettings settings) =>
-            new HttpClient(CreateHandler(settings), disposeHandler: true)
+        private static HttpClient Create(ConnectionSettings settings)
+        {
+            var client = new HttpClient(CreateHandler(settings), disposeHandler: true)
             {
                 // Each call bounds itself with its own token; HttpClient's own limit would cut long streams.
                 Timeout = System.Threading.Timeout.InfiniteTimeSpan,
             };
+            string userAgent = HeaderSafe(settings.UserAgent);
+            if (userAgent.Length > 0)
+            {
+                client.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", userAgent);
+            }
+
+            return client;
+        }
+
+        /// <summary>Printable ASCII only (no CR/LF, nothing a header cannot carry), at most 256 characters.</summary>
+        internal static string HeaderSafe(string? value)
+        {
+            if (string.IsNullOrEmpty(value))
+            {
+                return "";
+            }
+
+            var text = new System.Text.StringBuilder(Math.Min(value!.Length, 256));
+            foreach (char c in value)
+            {
+                if (text.Length == 256)
+                {
+                    break;
+                }
+
+                if (c >= ' ' && c <= '~')
+                {
+                    text.Append(c);
+                }
+            }
+
+            return text.ToString().Trim();
+        }
 
         /// <summary>The handler a client gets: SocketsHttpHandler on PowerShell 7, HttpClientHandler on Windows PowerShell.</summary>
         internal static HttpMessageHandler CreateHandler(ConnectionSettings settings)
@@ -110,6 +154,7 @@ namespace Seedream.Api
                 Set(sockets, "ConnectTimeout", settings.ConnectTimeout);
                 Set(sockets, "PooledConnectionLifetime", TimeSpan.FromMinutes(5));
                 Set(sockets, "AutomaticDecompression", DecompressionMethods.GZip | DecompressionMethods.Deflate);
+                Set(sockets, "AllowAutoRedirect", false);
                 if (proxy != null)
                 {
                     Set(sockets, "Proxy", proxy);
@@ -129,7 +174,11 @@ namespace Seedream.Api
         /// <summary>The handler for Windows PowerShell (.NET Framework), where SocketsHttpHandler does not exist.</summary>
         internal static HttpClientHandler CreateClientHandler(ConnectionSettings settings, IWebProxy? proxy)
         {
-            var handler = new HttpClientHandler { AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate };
+            var handler = new HttpClientHandler
+            {
+                AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
+                AllowAutoRedirect = false,
+            };
             try
             {
                 // .NET Framework allows 2 connections per host by default, which would cap -ThrottleLimit at 2.

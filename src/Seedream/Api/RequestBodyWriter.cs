@@ -91,7 +91,7 @@ namespace Seedream.Api
                 foreach (KeyValuePair<string, object?> pair in extra)
                 {
                     json.WritePropertyName(pair.Key);
-                    WriteValue(json, pair.Value, forDisplay);
+                    WriteValue(json, pair.Value, forDisplay, pair.Key);
                 }
 
                 json.WriteEndObject();
@@ -100,8 +100,14 @@ namespace Seedream.Api
             return buffer.ToArray();
         }
 
-        /// <summary>Writes plain .NET values (what a PowerShell hashtable holds once unwrapped) as JSON.</summary>
-        private static void WriteValue(Utf8JsonWriter json, object? value, bool forDisplay)
+        /// <summary>
+        /// Writes plain .NET values (what a PowerShell hashtable holds once unwrapped) as JSON. Leaf values are written by
+        /// System.Text.Json as the invariant JSON forms: numbers as they are (a double in its shortest round-trip form,
+        /// never through decimal), dates and times as ISO 8601, Guids as strings. A number JSON cannot carry (NaN,
+        /// Infinity) is a <see cref="SeedreamValidationException"/> for -AdditionalBody, raised before anything is sent.
+        /// </summary>
+        /// <param name="path">Where the value sits (a.b[2]), for the message.</param>
+        private static void WriteValue(Utf8JsonWriter json, object? value, bool forDisplay, string path)
         {
             switch (value)
             {
@@ -120,24 +126,52 @@ namespace Seedream.Api
                 case ulong big:
                     json.WriteNumberValue(big);
                     break;
-                case float or double or decimal:
-                    json.WriteNumberValue(Convert.ToDecimal(value, CultureInfo.InvariantCulture));
+                case float single:
+                    EnsureFinite(single, path);
+                    json.WriteNumberValue(single);
+                    break;
+                case double number:
+                    EnsureFinite(number, path);
+                    json.WriteNumberValue(number);
+                    break;
+                case decimal exact:
+                    json.WriteNumberValue(exact);
+                    break;
+                case DateTime time:
+                    json.WriteStringValue(time);
+                    break;
+                case DateTimeOffset moment:
+                    json.WriteStringValue(moment);
+                    break;
+                case Guid id:
+                    json.WriteStringValue(id);
+                    break;
+                case TimeSpan span:
+                    json.WriteStringValue(span.ToString("c", CultureInfo.InvariantCulture));
+                    break;
+                case char single:
+                    json.WriteStringValue(single.ToString());
+                    break;
+                case Enum named:
+                    json.WriteStringValue(named.ToString());
                     break;
                 case IDictionary dictionary:
                     json.WriteStartObject();
                     foreach (DictionaryEntry entry in dictionary)
                     {
-                        json.WritePropertyName(Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? "");
-                        WriteValue(json, entry.Value, forDisplay);
+                        string key = Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? "";
+                        json.WritePropertyName(key);
+                        WriteValue(json, entry.Value, forDisplay, path + "." + key);
                     }
 
                     json.WriteEndObject();
                     break;
                 case IEnumerable items:
                     json.WriteStartArray();
+                    int index = 0;
                     foreach (object? item in items)
                     {
-                        WriteValue(json, item, forDisplay);
+                        WriteValue(json, item, forDisplay, $"{path}[{index++}]");
                     }
 
                     json.WriteEndArray();
@@ -145,6 +179,16 @@ namespace Seedream.Api
                 default:
                     json.WriteStringValue(Convert.ToString(value, CultureInfo.InvariantCulture));
                     break;
+            }
+        }
+
+        private static void EnsureFinite(double number, string path)
+        {
+            if (double.IsNaN(number) || double.IsInfinity(number))
+            {
+                string what = double.IsNaN(number) ? "NaN" : number > 0 ? "Infinity" : "-Infinity";
+                throw new SeedreamValidationException("AdditionalBody",
+                    $"Parameter -AdditionalBody: '{path}' is {what}, which JSON cannot carry; give a finite number. Nothing was sent.");
             }
         }
 

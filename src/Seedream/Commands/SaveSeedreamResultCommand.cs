@@ -152,6 +152,8 @@ namespace Seedream.Commands
                     throw new InvalidDataException($"What was received for image {image.Index} is not a PNG, JPEG, WebP, BMP, TIFF or GIF image; nothing was saved.");
                 }
 
+                if (image.ImageBytes is null) ImageStructure.EnsureComplete(temporary, $"The download of image {image.Index}");
+
                 string final = System.IO.Path.Combine(_folder, baseName + format.Value.FileExtension());
                 if (File.Exists(final))
                 {
@@ -283,9 +285,7 @@ namespace Seedream.Commands
         private static string ShortId(SeedreamImage image)
         {
             string source = image.RequestId ?? image.Url ?? image.Prompt + image.Created.ToUnixTimeMilliseconds();
-            using SHA256 sha = SHA256.Create();
-            byte[] hash = sha.ComputeHash(Encoding.UTF8.GetBytes(source));
-            return BitConverter.ToString(hash, 0, 3).Replace("-", "").ToLowerInvariant();
+            return StableHash.Hex(source, 6); // no SHA256.Create(): it throws under FIPS policy on Windows PowerShell
         }
 
         private static string Shorten(string text) => text.Length > MaxTokenLength ? text.Substring(0, MaxTokenLength) : text;
