@@ -15,7 +15,8 @@ internal static class PngEncoder
     /// <summary>Bytes a chunk adds around its data: length, type, CRC.</summary>
     public const int ChunkOverhead = 12;
 
-    public static byte[] Encode(int width, int height, int paddingBytes = 0)
+    /// <param name="providerMetadata">Adds what a provider puts into its images (<see cref="ProviderMetadata"/>): eXIf, iTXt XMP, tEXt AIGC, caBX.</param>
+    public static byte[] Encode(int width, int height, int paddingBytes = 0, bool providerMetadata = false)
     {
         using var output = new MemoryStream();
         output.Write(Signature);
@@ -29,6 +30,13 @@ internal static class PngEncoder
         header[11] = 0;  // filter method
         header[12] = 0;  // no interlace
         WriteChunk(output, "IHDR", header);
+        if (providerMetadata)
+        {
+            WriteChunk(output, "eXIf", ProviderMetadata.Exif());
+            WriteChunk(output, "iTXt", ProviderMetadata.PngXmp());
+            WriteChunk(output, "tEXt", ProviderMetadata.PngAigcText());
+            WriteChunk(output, "caBX", ProviderMetadata.Jumbf());
+        }
 
         WriteChunk(output, "IDAT", CompressPixels(width, height));
 

@@ -56,6 +56,14 @@ namespace Seedream.Commands
         [ValidateRange(1, 64)]
         public int ThrottleLimit { get; set; } = 1;
 
+        /// <summary>Where the record of how each image was made goes: into the file (Embed), beside it (Sidecar), or nowhere.</summary>
+        [Parameter]
+        public ProvenanceMode Provenance { get; set; } = ProvenanceMode.Embed;
+
+        /// <summary>The same as -Provenance None.</summary>
+        [Parameter]
+        public SwitchParameter NoProvenance { get; set; }
+
         protected override int ThrottleLimitValue => ThrottleLimit;
 
         protected override void BeginProcessing()
@@ -65,6 +73,11 @@ namespace Seedream.Commands
             if (File.Exists(_folder))
             {
                 ThrowTerminatingError(SeedreamErrors.InvalidParameterRecord(nameof(Path), $"'{_folder}' is a file; give a folder to save into.", Path));
+            }
+
+            if (NoProvenance.IsPresent && MyInvocation.BoundParameters.ContainsKey(nameof(Provenance)) && Provenance != ProvenanceMode.None)
+            {
+                ThrowTerminatingError(SeedreamErrors.InvalidParameterRecord(nameof(NoProvenance), $"-NoProvenance cannot be combined with -Provenance {Provenance}.", Provenance));
             }
         }
 
@@ -153,14 +166,15 @@ namespace Seedream.Commands
                 }
 
                 string final = System.IO.Path.Combine(_folder, baseName + format.Value.FileExtension());
+                if (File.Exists(final) && !Force.IsPresent)
+                {
+                    sink.WriteError(ExistsError(final, image));
+                    return;
+                }
+
+                string recorded = SavedProvenance.Apply(NoProvenance.IsPresent ? ProvenanceMode.None : Provenance, image, temporary, final, Force.IsPresent, sink.WriteWarning, cancellationToken);
                 if (File.Exists(final))
                 {
-                    if (!Force.IsPresent)
-                    {
-                        sink.WriteError(ExistsError(final, image));
-                        return;
-                    }
-
                     File.Replace(temporary, final, null);
                 }
                 else
@@ -168,7 +182,7 @@ namespace Seedream.Commands
                     File.Move(temporary, final);
                 }
 
-                sink.WriteVerbose($"Saved image {image.Index} ({new FileInfo(final).Length:N0} bytes) to {final}.");
+                sink.WriteVerbose($"Saved image {image.Index} ({new FileInfo(final).Length:N0} bytes) to {final}, {recorded}.");
                 if (PassThru.IsPresent)
                 {
                     sink.WriteObject(new FileInfo(final));
