@@ -4,7 +4,7 @@ namespace Seedream.FakeApi;
 /// Writes a real baseline greyscale JPEG of a flat mid-grey image: one Y component, every 8x8 block
 /// coded as DC difference 0 followed by end-of-block, using the standard luminance Huffman tables.
 /// </summary>
-internal static class JpegEncoder
+public static class JpegEncoder
 {
     /// <summary>Largest payload of one APP15 padding segment (the length word counts itself).</summary>
     private const int MaxSegmentPayload = 65533;

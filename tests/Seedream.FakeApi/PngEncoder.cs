@@ -5,7 +5,7 @@ using System.Text;
 namespace Seedream.FakeApi;
 
 /// <summary>Writes a real 8-bit RGB PNG with a vertical gradient (each row one colour).</summary>
-internal static class PngEncoder
+public static class PngEncoder
 {
     private static readonly byte[] Signature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
 

@@ -9,7 +9,7 @@ namespace Seedream.FakeApi;
 /// JPEG: APP1 Exif, APP1 XMP, APP11 JUMBF; PNG: eXIf, iTXt XML:com.adobe.xmp, tEXt AIGC, caBX. The content is
 /// plausible rather than signed: tests check that saving keeps every byte of it.
 /// </summary>
-internal static class ProviderMetadata
+public static class ProviderMetadata
 {
     public const string Make = "ByteDance";
     public const string Software = "Seedream fake API";
