@@ -90,8 +90,9 @@ function Invoke-DevTools {
 }
 
 function Open-ChromiumPage {
-    <# Navigates to a URL and waits for its load event. #>
-    param([Parameter(Mandatory)] $Chromium, [Parameter(Mandatory)] [string] $Url, [int] $Width = 1400, [int] $Height = 1000, [switch] $Mobile)
+    <# Navigates to a URL (or a local file's -Path) and waits for its load event. #>
+    param([Parameter(Mandatory)] $Chromium, [string] $Url, [string] $Path, [int] $Width = 1400, [int] $Height = 1000, [switch] $Mobile)
+    if ($Path) { $Url = [Uri]::new([IO.Path]::GetFullPath($Path)).AbsoluteUri }
     $null = Invoke-DevTools $Chromium 'Emulation.setDeviceMetricsOverride' @{ width = $Width; height = $Height; deviceScaleFactor = 1; mobile = [bool]$Mobile }
     $null = Invoke-DevTools $Chromium 'Page.navigate' @{ url = $Url } -WaitFor 'Page.loadEventFired'
 }
