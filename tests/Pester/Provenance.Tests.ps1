@@ -24,7 +24,18 @@ Describe 'Provenance' {
             [byte[]]($Bytes[0..($chunk - 1)] + $Bytes[($chunk + $length)..($Bytes.Length - 1)])
         }
 
-        function Get-Body([int] $Index = -1) { @(Get-FakeRequest $Fake -Target generate)[$Index].body | ConvertTo-Json -Depth 10 -Compress }
+        # A recorded body as canonical JSON: the members of each object sorted (JSON gives their order no meaning, and a
+        # hashtable such as -AdditionalBody has none).
+        function ConvertTo-Canonical($Value) {
+            if ($Value -is [pscustomobject]) {
+                $sorted = [ordered]@{}
+                foreach ($name in $Value.PSObject.Properties.Name | Sort-Object) { $sorted[$name] = ConvertTo-Canonical $Value.$name }
+                [pscustomobject]$sorted
+            }
+            elseif ($Value -is [array]) { , @($Value | ForEach-Object { ConvertTo-Canonical $_ }) }
+            else { $Value }
+        }
+        function Get-Body([int] $Index = -1) { ConvertTo-Canonical @(Get-FakeRequest $Fake -Target generate)[$Index].body | ConvertTo-Json -Depth 10 -Compress }
     }
     AfterAll { . (Join-Path $PSScriptRoot 'TestTeardown.ps1') }
     BeforeEach { Reset-FakeSeedreamApi $Fake }
@@ -48,6 +59,9 @@ Describe 'Provenance' {
             $info[0].Source | Should -Be 'Embedded'
             $info[0].File | Should -BeOfType [IO.FileInfo]
             $info[0].ModuleVersion | Should -Be (Get-Module Seedream).Version.ToString(3)
+            $table = $info | Format-Table | Out-String -Width 200
+            $table | Should -Match 'Name\s+Index\s+Model\s+Size\s+Created\s+Prompt'
+            $table | Should -Match 'seedream-\S+-3\.jpg\s+3\s+5\.0-lite\s+2048x2048'
         }
 
         It 'keeps every byte the provider put into a <Format> (EXIF, XMP, AIGC label, C2PA) and adds only the record' -ForEach @(

@@ -246,7 +246,7 @@ namespace Seedream.Commands
             switch (element.ValueKind)
             {
                 case JsonValueKind.Object:
-                    var table = new Hashtable();
+                    var table = new Hashtable(StringComparer.OrdinalIgnoreCase); // as a PowerShell @{} is
                     foreach (JsonProperty property in element.EnumerateObject())
                     {
                         table[property.Name] = ToValue(property.Value);
