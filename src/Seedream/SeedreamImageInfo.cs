@@ -53,6 +53,15 @@ namespace Seedream
         public int Width { get; set; }
         public int Height { get; set; }
 
+        /// <summary>A layer's z_index in a layer decomposition (0 = the base image); null for other images.</summary>
+        public int? ZIndex { get; set; }
+
+        /// <summary>A layer's box in the base image, absolute pixels "left,top,right,bottom".</summary>
+        public string? BoundingBox { get; set; }
+
+        public string? LayerName { get; set; }
+        public string? LayerDescription { get; set; }
+
         /// <summary>The catalog's list price of the image when it was made, in US dollars; null when the model was unknown.</summary>
         public decimal? EstimatedCost { get; set; }
 

@@ -47,6 +47,24 @@ Describe 'Gallery' {
             $Html | Should -Match 'no Seedream record'
         }
 
+        It 'stacks a layer set by z-index: the base first, then each layer with its name' {
+            # Layer records as a layer decomposition would leave them (z_index order differs from the answer order).
+            $layers = Join-Path $TestDrive 'layers'
+            $files = New-SeedreamImage -Prompt 'split into layers' -MaxImages 3 -OutputFormat Png -ResponseFormat Base64Json |
+                Save-SeedreamResult -Path $layers -Provenance Sidecar -PassThru
+            $z = @{ 0 = 2; 1 = 0; 2 = 1 }
+            foreach ($file in $files) {
+                $record = Get-Content "$($file.FullName).json" -Raw | ConvertFrom-Json
+                $record | Add-Member ZIndex $z[[int]$record.Index]
+                $record | Add-Member LayerName "name <$($z[[int]$record.Index])>"
+                $record | ConvertTo-Json -Depth 5 | Set-Content "$($file.FullName).json"
+            }
+            $html = Get-Content (Export-SeedreamGallery $layers -PassThru).FullName -Raw
+            $order = [regex]::Matches($html, '<b>(base|layer \d)</b> name &lt;(\d)&gt;') | ForEach-Object { $_.Groups[1].Value + '=' + $_.Groups[2].Value }
+            $order | Should -Be 'base=0', 'layer 1=1', 'layer 2=2'
+            (Get-SeedreamImageInfo $layers | Sort-Object ZIndex).LayerName | Should -Be 'name <0>', 'name <1>', 'name <2>'
+        }
+
         It 'takes FileInfo and Get-SeedreamImageInfo objects from the pipeline, and -OutFile' {
             $out = Join-Path $TestDrive 'elsewhere/story.html'
             $fromFiles = Get-ChildItem $Gallery -Filter '*.jpg' | Export-SeedreamGallery -OutFile $out -PassThru -WarningAction SilentlyContinue

@@ -41,6 +41,10 @@ public sealed class ProvenanceTests
         Created = new DateTimeOffset(2026, 12, 2, 10, 11, 12, TimeSpan.Zero),
         Width = 2048,
         Height = 1536,
+        ZIndex = 1,
+        BoundingBox = "120,80,732,490",
+        LayerName = "logo",
+        LayerDescription = "the red <logo>",
     };
 
     private static readonly SeedreamReference[] References =

@@ -61,7 +61,7 @@ figcaption b { color: var(--fg); font-weight: 600; }
         {
             var groups = entries
                 .GroupBy(e => e.GroupKey)
-                .Select(g => g.OrderBy(e => e.Info?.Index ?? 0).ThenBy(e => e.Path, StringComparer.Ordinal).ToList())
+                .Select(g => g.OrderBy(e => e.Info?.ZIndex ?? e.Info?.Index ?? 0).ThenBy(e => e.Info?.Index ?? 0).ThenBy(e => e.Path, StringComparer.Ordinal).ToList())
                 .OrderBy(g => g[0].Info?.Created ?? DateTimeOffset.MaxValue)
                 .ThenBy(g => g[0].Path, StringComparer.Ordinal)
                 .ToList();
@@ -135,7 +135,16 @@ figcaption b { color: var(--fg); font-weight: 600; }
                 }
 
                 html.Append(" loading=\"lazy\" decoding=\"async\"></a>\n<figcaption>");
-                if (info != null)
+                if (info?.ZIndex is int z)
+                {
+                    // A layer set reads bottom-up: the base image (z 0) first, then each layer above it.
+                    html.Append("<b>").Append(z == 0 ? "base" : "layer " + z.ToString(CultureInfo.InvariantCulture)).Append("</b> ");
+                    if (!string.IsNullOrEmpty(info.LayerName))
+                    {
+                        html.Append(Encode(info.LayerName)).Append(" &middot; ");
+                    }
+                }
+                else if (info != null)
                 {
                     html.Append("<b>#").Append((info.Index + 1).ToString(CultureInfo.InvariantCulture)).Append("</b> ");
                 }
@@ -146,7 +155,13 @@ figcaption b { color: var(--fg); font-weight: 600; }
                     html.Append(" &middot; ").Append(Encode(Money(each)));
                 }
 
-                html.Append(" &middot; ").Append(Encode(name)).Append("</figcaption></figure></li>\n");
+                html.Append(" &middot; ").Append(Encode(name));
+                if (!string.IsNullOrEmpty(info?.LayerDescription))
+                {
+                    html.Append("<br>").Append(Encode(info!.LayerDescription));
+                }
+
+                html.Append("</figcaption></figure></li>\n");
             }
 
             html.Append("</ol>\n</section>\n");

@@ -36,7 +36,19 @@ namespace Seedream.Imaging
         public int Width { get; set; }
         public int Height { get; set; }
 
-        /// <summary>The record of a result. A result without its request (made by hand, or rebuilt from old data) records what it knows.</summary>
+        /// <summary>A layer's z_index in a layer decomposition (0 = the base image); null for other images.</summary>
+        public int? ZIndex { get; set; }
+
+        /// <summary>A layer's bounding box as absolute pixels "left,top,right,bottom" (right and bottom exclusive); null when none.</summary>
+        public string? BoundingBox { get; set; }
+
+        public string? LayerName { get; set; }
+        public string? LayerDescription { get; set; }
+
+        /// <summary>
+        /// The record of a result. A result without its request (made by hand, or rebuilt from old data) records what it knows.
+        /// The layer fields (ZIndex, BoundingBox, LayerName, LayerDescription) are set here once results carry them.
+        /// </summary>
         public static ProvenanceRecord From(SeedreamImage image, string? moduleVersion) => new ProvenanceRecord
         {
             ModuleVersion = moduleVersion,
@@ -81,6 +93,10 @@ namespace Seedream.Imaging
                 (r, v) => r.Created = DateTimeOffset.TryParse(v, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset created) ? created : default),
             ProvenanceField.Int("Width", r => r.Width, (r, v) => r.Width = v ?? 0),
             ProvenanceField.Int("Height", r => r.Height, (r, v) => r.Height = v ?? 0),
+            ProvenanceField.Int("ZIndex", r => r.ZIndex, (r, v) => r.ZIndex = v),
+            ProvenanceField.Text("BoundingBox", r => r.BoundingBox, (r, v) => r.BoundingBox = v),
+            ProvenanceField.Text("LayerName", r => r.LayerName, (r, v) => r.LayerName = v),
+            ProvenanceField.Text("LayerDescription", r => r.LayerDescription, (r, v) => r.LayerDescription = v),
         };
 
         /// <summary>The fields of one reference, by the same rules.</summary>
