@@ -100,11 +100,24 @@ namespace Seedream.Api
             return buffer.ToArray();
         }
 
+        /// <summary>Any plain .NET value (an -AdditionalBody table) as compact JSON, long strings shortened as for display.</summary>
+        public static string ValueToDisplayJson(object? value)
+        {
+            using var buffer = new MemoryStream();
+            using (var json = new Utf8JsonWriter(buffer))
+            {
+                WriteValue(json, value, forDisplay: true, path: "AdditionalBody");
+            }
+
+            return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+        }
+
         /// <summary>
         /// Writes plain .NET values (what a PowerShell hashtable holds once unwrapped) as JSON. Leaf values are written by
         /// System.Text.Json as the invariant JSON forms: numbers as they are (a double in its shortest round-trip form,
         /// never through decimal), dates and times as ISO 8601, Guids as strings. A number JSON cannot carry (NaN,
-        /// Infinity) is a <see cref="SeedreamValidationException"/> for -AdditionalBody, raised before anything is sent.
+        /// Infinity) is a <see cref="SeedreamValidationException"/> for -AdditionalBody, raised before anything is sent
+        /// (for display it is written as a string).
         /// </summary>
         /// <param name="path">Where the value sits (a.b[2]), for the message.</param>
         private static void WriteValue(Utf8JsonWriter json, object? value, bool forDisplay, string path)
@@ -127,12 +140,18 @@ namespace Seedream.Api
                     json.WriteNumberValue(big);
                     break;
                 case float single:
-                    EnsureFinite(single, path);
-                    json.WriteNumberValue(single);
+                    if (IsFinite(single, path, forDisplay, json))
+                    {
+                        json.WriteNumberValue(single);
+                    }
+
                     break;
                 case double number:
-                    EnsureFinite(number, path);
-                    json.WriteNumberValue(number);
+                    if (IsFinite(number, path, forDisplay, json))
+                    {
+                        json.WriteNumberValue(number);
+                    }
+
                     break;
                 case decimal exact:
                     json.WriteNumberValue(exact);
@@ -182,14 +201,26 @@ namespace Seedream.Api
             }
         }
 
-        private static void EnsureFinite(double number, string path)
+        /// <summary>
+        /// True for a number JSON can carry. NaN and Infinity stop the request body with a validation error; in a body
+        /// for display (the -Debug trace, the request record) they are written as the strings they are instead.
+        /// </summary>
+        private static bool IsFinite(double number, string path, bool forDisplay, Utf8JsonWriter json)
         {
-            if (double.IsNaN(number) || double.IsInfinity(number))
+            if (!double.IsNaN(number) && !double.IsInfinity(number))
             {
-                string what = double.IsNaN(number) ? "NaN" : number > 0 ? "Infinity" : "-Infinity";
-                throw new SeedreamValidationException("AdditionalBody",
-                    $"Parameter -AdditionalBody: '{path}' is {what}, which JSON cannot carry; give a finite number. Nothing was sent.");
+                return true;
             }
+
+            string what = double.IsNaN(number) ? "NaN" : number > 0 ? "Infinity" : "-Infinity";
+            if (forDisplay)
+            {
+                json.WriteStringValue(what);
+                return false;
+            }
+
+            throw new SeedreamValidationException("AdditionalBody",
+                $"Parameter -AdditionalBody: '{path}' is {what}, which JSON cannot carry; give a finite number. Nothing was sent.");
         }
 
         /// <summary>Shortens a long value (a data URI, a base64 payload) to its start and its length.</summary>
