@@ -10,6 +10,7 @@
     CompatiblePSEditions   = @('Desktop', 'Core')
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess       = @('Seedream.Format.ps1xml')
+    TypesToProcess         = @('Seedream.Types.ps1xml')
     CmdletsToExport        = @(
         'New-SeedreamImage'
         'Edit-SeedreamImage'
@@ -18,6 +19,8 @@
         'Connect-Seedream'
         'Disconnect-Seedream'
         'Get-SeedreamConnection'
+        'Get-SeedreamImageInfo'
+        'Export-SeedreamGallery'
     )
     FunctionsToExport      = @()
     AliasesToExport        = @()

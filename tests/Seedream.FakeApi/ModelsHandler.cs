@@ -18,7 +18,7 @@ internal sealed class ModelsHandler(ServerState state)
         var requestId = HttpExchange.RequestIdOf(context);
         var authorization = state.CheckAuthorization(context.Request);
         var entry = state.Recorder.Add(requestId, Target, context.Request, authorization, null, null);
-        var exchange = new HttpExchange(context, requestId, entry, state.Faults.Take(Target));
+        var exchange = new HttpExchange(context, requestId, entry, state.Faults.Take(Target), state);
         if (await exchange.ApplyImmediateFaultAsync(Target)) return;
         if (authorization != "ok")
         {

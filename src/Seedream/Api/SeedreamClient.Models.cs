@@ -69,7 +69,7 @@ namespace Seedream.Api
             {
                 response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ConnectFailure.Classify(ex, timeout.Token) is ConnectFailureKind failure && failure != ConnectFailureKind.None)
+            catch (Exception ex) when (ConnectFailure.Classify(ex, timeout.Token, requestSent: false) is ConnectFailureKind failure && failure != ConnectFailureKind.None)
             {
                 throw new SeedreamTransportException(
                     $"Could not reach {ModelsUri.GetLeftPart(UriPartial.Authority)}: {ConnectFailure.Describe(failure, ex)}", mayHaveBeenBilled: false, ex);

@@ -75,6 +75,8 @@ namespace Seedream.Commands
                         return new[] { FromResult(result) };
                     case FileInfo file:
                         return new[] { ReferenceImage.FromFile(file.FullName) };
+                    case SeedreamImageInfo saved:
+                        return new[] { ReferenceImage.FromFile(saved.FullName) };
                     case Uri uri:
                         return new[] { FromText(uri.OriginalString) };
                     case string text:

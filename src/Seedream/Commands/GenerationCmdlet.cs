@@ -150,6 +150,7 @@ namespace Seedream.Commands
                 return;
             }
 
+            SeedreamRequest sent = SeedreamRequest.From(request, model, ProviderInfo.Name, images);
             ClientOptions options = CreateClientOptions();
             options.StreamIdleTimeout = TimeSpan.FromSeconds(StreamIdleTimeoutSec);
             ApplySuggestedTimeout(options, model);
@@ -204,6 +205,7 @@ namespace Seedream.Commands
                                           (deferred is null && written.Count == 0 ? price.RequestCharge(images.Count) : 0m);
                         }
 
+                        result.Request = sent;
                         written.Add(result);
                         Emit(() => sink.WriteObject(result));
                     },

@@ -56,6 +56,14 @@ namespace Seedream.Commands
         [ValidateRange(1, 64)]
         public int ThrottleLimit { get; set; } = 1;
 
+        /// <summary>Where the record of how each image was made goes: into the file (Embed), beside it (Sidecar), or nowhere.</summary>
+        [Parameter]
+        public ProvenanceMode Provenance { get; set; } = ProvenanceMode.Embed;
+
+        /// <summary>The same as -Provenance None.</summary>
+        [Parameter]
+        public SwitchParameter NoProvenance { get; set; }
+
         protected override int ThrottleLimitValue => ThrottleLimit;
 
         protected override void BeginProcessing()
@@ -65,6 +73,11 @@ namespace Seedream.Commands
             if (File.Exists(_folder))
             {
                 ThrowTerminatingError(SeedreamErrors.InvalidParameterRecord(nameof(Path), $"'{_folder}' is a file; give a folder to save into.", Path));
+            }
+
+            if (NoProvenance.IsPresent && MyInvocation.BoundParameters.ContainsKey(nameof(Provenance)) && Provenance != ProvenanceMode.None)
+            {
+                ThrowTerminatingError(SeedreamErrors.InvalidParameterRecord(nameof(NoProvenance), $"-NoProvenance cannot be combined with -Provenance {Provenance}.", Provenance));
             }
         }
 
@@ -152,15 +165,18 @@ namespace Seedream.Commands
                     throw new InvalidDataException($"What was received for image {image.Index} is not a PNG, JPEG, WebP, BMP, TIFF or GIF image; nothing was saved.");
                 }
 
+                if (image.ImageBytes is null) ImageStructure.EnsureComplete(temporary, $"The download of image {image.Index}");
+
                 string final = System.IO.Path.Combine(_folder, baseName + format.Value.FileExtension());
+                if (File.Exists(final) && !Force.IsPresent)
+                {
+                    sink.WriteError(ExistsError(final, image));
+                    return;
+                }
+
+                string recorded = SavedProvenance.Apply(NoProvenance.IsPresent ? ProvenanceMode.None : Provenance, image, temporary, final, Force.IsPresent, sink.WriteWarning, cancellationToken);
                 if (File.Exists(final))
                 {
-                    if (!Force.IsPresent)
-                    {
-                        sink.WriteError(ExistsError(final, image));
-                        return;
-                    }
-
                     File.Replace(temporary, final, null);
                 }
                 else
@@ -168,7 +184,7 @@ namespace Seedream.Commands
                     File.Move(temporary, final);
                 }
 
-                sink.WriteVerbose($"Saved image {image.Index} ({new FileInfo(final).Length:N0} bytes) to {final}.");
+                sink.WriteVerbose($"Saved image {image.Index} ({new FileInfo(final).Length:N0} bytes) to {final}, {recorded}.");
                 if (PassThru.IsPresent)
                 {
                     sink.WriteObject(new FileInfo(final));
@@ -283,9 +299,7 @@ namespace Seedream.Commands
         private static string ShortId(SeedreamImage image)
         {
             string source = image.RequestId ?? image.Url ?? image.Prompt + image.Created.ToUnixTimeMilliseconds();
-            using SHA256 sha = SHA256.Create();
-            byte[] hash = sha.ComputeHash(Encoding.UTF8.GetBytes(source));
-            return BitConverter.ToString(hash, 0, 3).Replace("-", "").ToLowerInvariant();
+            return Sha256Hash.Hex(Encoding.UTF8.GetBytes(source)).Substring(0, 6); // not SHA256.Create(): it throws under FIPS policy on Windows PowerShell
         }
 
         private static string Shorten(string text) => text.Length > MaxTokenLength ? text.Substring(0, MaxTokenLength) : text;

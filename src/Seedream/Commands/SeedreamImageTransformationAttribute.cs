@@ -48,6 +48,7 @@ namespace Seedream.Commands
                 Prompt = Get<string>(bag, "Prompt") ?? "",
                 OutputFormat = Get<string>(bag, "OutputFormat") ?? "jpeg",
                 RequestId = Get<string>(bag, "RequestId"),
+                Request = Get<SeedreamRequest>(bag, "Request"),
                 Created = ToDateTimeOffset(bag.Properties["Created"]?.Value) ?? DateTimeOffset.UtcNow,
                 ExpiresAt = ToDateTimeOffset(bag.Properties["ExpiresAt"]?.Value),
             };

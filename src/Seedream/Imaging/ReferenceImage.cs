@@ -8,10 +8,11 @@ namespace Seedream.Imaging
     /// <summary>A reference image as it goes on the wire: an http(s) URL or a data URI, with where it came from.</summary>
     public sealed class ReferenceImage
     {
-        private ReferenceImage(string wireValue, string description, ReferenceFacts facts)
+        private ReferenceImage(string wireValue, string description, SeedreamReference reference, ReferenceFacts facts)
         {
             WireValue = wireValue;
             Description = description;
+            Reference = reference;
             Facts = facts;
         }
 
@@ -20,6 +21,9 @@ namespace Seedream.Imaging
 
         /// <summary>Short text for messages: the URL without its query, or the file path; never a payload.</summary>
         public string Description { get; }
+
+        /// <summary>How the reference is recorded with the results (provenance): the URL, or the file name and SHA-256 of the bytes.</summary>
+        public SeedreamReference Reference { get; }
 
         /// <summary>What the model's per-image rules check (<see cref="RequestRules"/>): format, bytes and pixels where known.</summary>
         internal ReferenceFacts Facts { get; }
@@ -32,7 +36,7 @@ namespace Seedream.Imaging
         public static ReferenceImage FromUrl(string url)
         {
             string description = new Uri(url).GetLeftPart(UriPartial.Path);
-            return new ReferenceImage(url, description, new ReferenceFacts(description));
+            return new ReferenceImage(url, description, new SeedreamReference { Kind = SeedreamReferenceKind.Url, Url = url }, new ReferenceFacts(description));
         }
 
         /// <summary>
@@ -67,20 +71,26 @@ namespace Seedream.Imaging
                 throw new InvalidDataException($"the data URI {description} says image/{format} but holds a {header.MimeSubtype} image.");
             }
 
-            return new ReferenceImage(dataUri, description, FactsOf(header, bytes.Length, $"the data URI {description}"));
+            return new ReferenceImage(dataUri, description, Recorded(SeedreamReferenceKind.DataUri, null, bytes, header), FactsOf(header, bytes.Length, $"the data URI {description}"));
         }
 
         /// <summary>An image held in memory (a Base64Json result), checked like a file and sent as a data URI.</summary>
-        public static ReferenceImage FromBytes(byte[] bytes, string description) => Encode(bytes, description, description);
+        public static ReferenceImage FromBytes(byte[] bytes, string description) =>
+            Encode(bytes, description, description, SeedreamReferenceKind.Result, description);
 
-        private static ReferenceImage Encode(byte[] bytes, string what, string description)
+        private static ReferenceImage Encode(byte[] bytes, string what, string description, SeedreamReferenceKind kind, string name)
         {
             ImageHeader header = CheckImage(bytes, what);
-            return new ReferenceImage($"data:image/{header.MimeSubtype};base64,{Convert.ToBase64String(bytes)}", description, FactsOf(header, bytes.Length, what));
+            return new ReferenceImage($"data:image/{header.MimeSubtype};base64,{Convert.ToBase64String(bytes)}", description, Recorded(kind, name, bytes, header),
+                FactsOf(header, bytes.Length, what));
         }
 
         private static ReferenceFacts FactsOf(ImageHeader header, long bytes, string what) =>
             new ReferenceFacts(what, header.MimeSubtype, bytes, header.Width, header.Height);
+
+        /// <summary>The record of bytes sent: hashed here, once, while they are in memory anyway.</summary>
+        private static SeedreamReference Recorded(SeedreamReferenceKind kind, string? name, byte[] bytes, ImageHeader header) =>
+            new SeedreamReference { Kind = kind, Name = name, Sha256 = Sha256Hash.Hex(bytes), Format = header.MimeSubtype };
 
         /// <summary>
         /// Reads a local image: checks its format by magic bytes, its size, and its dimensions from the header,
@@ -103,7 +113,7 @@ namespace Seedream.Imaging
                 throw new InvalidDataException(TooLarge($"the image file '{name}'", file.Length));
             }
 
-            return Encode(File.ReadAllBytes(file.FullName), $"the image file '{name}'", name);
+            return Encode(File.ReadAllBytes(file.FullName), $"the image file '{name}'", name, SeedreamReferenceKind.File, name);
         }
 
         /// <summary>The per-image rules of the API for bytes about to be sent: size, a known format by magic bytes, dimensions.</summary>
