@@ -52,7 +52,7 @@ Describe 'Package' {
         Add-Type -AssemblyName System.IO.Compression.FileSystem
         $zip = [System.IO.Compression.ZipFile]::OpenRead($package)
         try { $entries = @($zip.Entries.FullName) } finally { $zip.Dispose() }
-        foreach ($entry in 'Seedream.psd1', 'Seedream.dll', 'Seedream.Format.ps1xml', 'en-US/Seedream.dll-Help.xml', 'en-US/about_Seedream.help.txt', 'Seedream.nuspec') {
+        foreach ($entry in 'Seedream.psd1', 'Seedream.dll', 'catalog.json', 'Seedream.Format.ps1xml', 'en-US/Seedream.dll-Help.xml', 'en-US/about_Seedream.help.txt', 'Seedream.nuspec') {
             $entries | Should -Contain $entry
         }
         $entries | Should -Not -Contain 'System.Management.Automation.dll'
