@@ -12,14 +12,14 @@ Describe 'Views' {
     BeforeEach { Reset-FakeSeedreamApi $Fake }
 
     Describe 'Results' {
-        It 'show as a table by default: index, size, model, mode, time left and a shortened URL' {
+        It 'show as a table by default: index, size, model family, mode, time left and a shortened URL' {
             $images = New-SeedreamImage -Prompt 'two foxes' -MaxImages 2
             $text = $images | Format-Text -As Default
             $header = ($text -split "`n" | Where-Object { $_ -match '\S' })[0]
             $header | Should -Match '^\s*Index\s+Size\s+Model\s+Mode\s+TimeLeft\s+Url\s*$'
-            $rows = @($text -split "`n" | Where-Object { $_ -match 'seedream-5-0-260128' })
+            $rows = @($text -split "`n" | Where-Object { $_ -match '\s5\.0-lite\s' })
             $rows | Should -HaveCount 2
-            $rows[0] | Should -Match '^\s*0\s+\d+x\d+\s+seedream-5-0-260128\s+Sequence\s+2[34]h\d\dm\s'
+            $rows[0] | Should -Match '^\s*0\s+\d+x\d+\s+5\.0-lite\s+Sequence\s+2[34]h\d\dm\s'
             $rows[1] | Should -Match '^\s*1\s'
             $uri = [Uri]$images[0].Url
             $rows[0] | Should -Match ([regex]::Escape($uri.Host))
@@ -34,7 +34,7 @@ Describe 'Views' {
             }
             $text = $image | Format-Text
             $text | Should -Match 'cdn\.example\.com/\.\.\.'
-            $text | Should -Match 'image-000123\.jpeg'
+            $text | Should -Match 'ge-000123\.jpeg' -Because 'the end of the path (the file name) is kept'
             $text | Should -Not -Match 'X-Signature'
             $text | Should -Match '\b5h(29|30)m\b'
         }

@@ -56,6 +56,9 @@ public sealed class FaultRule
     /// <summary>Streaming: after this many events wait for <c>POST /_control/release</c> (or 15 s).</summary>
     public int? HoldAfterEvents { get; init; }
 
+    /// <summary>Downloads: send this many bytes of the body (with the full Content-Length), then wait for <c>POST /_control/release</c> (or 15 s) before the rest.</summary>
+    public int? HoldAfterBytes { get; init; }
+
     internal bool AnswersImmediately => Drop || Html || Malformed || Status is not null;
 
     internal int EffectiveStatus => Status ?? (Html ? 502 : 500);

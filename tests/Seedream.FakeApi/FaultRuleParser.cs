@@ -21,7 +21,7 @@ internal static class FaultRuleParser
         string target = FaultRule.GenerateTarget, code = "", message = "", retryAfter = "";
         bool hasCode = false, hasMessage = false, hasRetryAfter = false;
         int times = 1;
-        int? status = null, retryAfterMs = null, delayMs = null, cutAfter = null, holdAfter = null;
+        int? status = null, retryAfterMs = null, delayMs = null, cutAfter = null, holdAfter = null, holdAfterBytes = null;
         bool drop = false, truncate = false, malformed = false, html = false, errorEvent = false;
         List<int>? slots = null;
 
@@ -53,6 +53,7 @@ internal static class FaultRuleParser
                 case "errorEvent": errorEvent = Bool(p); break;
                 case "cutAfterEvents": cutAfter = Int(p); break;
                 case "holdAfterEvents": holdAfter = Int(p); break;
+                case "holdAfterBytes": holdAfterBytes = Int(p); break;
                 case "errorSlots":
                     if (v.ValueKind != JsonValueKind.Array) throw new FormatException("errorSlots must be an array of integers.");
                     slots = [];
@@ -86,6 +87,7 @@ internal static class FaultRuleParser
             ErrorEvent = errorEvent,
             CutAfterEvents = cutAfter,
             HoldAfterEvents = holdAfter,
+            HoldAfterBytes = holdAfterBytes,
         };
     }
 

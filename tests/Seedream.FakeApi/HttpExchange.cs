@@ -3,7 +3,7 @@ using System.Text;
 namespace Seedream.FakeApi;
 
 /// <summary>One request being answered: its id, its recording and the fault rule it consumed.</summary>
-internal sealed class HttpExchange(HttpContext context, string requestId, RequestEntry entry, FaultRule? rule)
+internal sealed class HttpExchange(HttpContext context, string requestId, RequestEntry entry, FaultRule? rule, HoldGate? holdGate = null)
 {
     public HttpContext Context { get; } = context;
     public string RequestId { get; } = requestId;
@@ -44,6 +44,14 @@ internal sealed class HttpExchange(HttpContext context, string requestId, Reques
         {
             await response.Body.WriteAsync(body.AsMemory(0, body.Length / 2), Aborted);
             await AbortAfterFlushAsync();
+            return;
+        }
+        if (Rule is { HoldAfterBytes: int held } && held < body.Length && status < 400 && holdGate is not null)
+        {
+            await response.Body.WriteAsync(body.AsMemory(0, held), Aborted);
+            await response.Body.FlushAsync(Aborted);
+            Entry.SetHoldReleased(await holdGate.WaitAsync(ServerState.HoldTimeout, Aborted));
+            await response.Body.WriteAsync(body.AsMemory(held), Aborted);
             return;
         }
         await response.Body.WriteAsync(body, Aborted);

@@ -33,10 +33,10 @@ namespace Seedream.Commands
             SeedreamConnection given = ConnectionResolver.Resolve(this, Provider, BaseUri, ApiKey, requireKey: false);
             ConnectionDefaults.Current = new ConnectionDefaults(given.ProviderInfo, BaseUri, ApiKey);
             SeedreamConnection connection = ConnectionResolver.Resolve(this, null, null, null, requireKey: false);
-            WriteVerbose($"Connected to {connection.Provider} at {connection.BaseUri} (from {connection.BaseUriSource}); key from {connection.ApiKeySource}.");
+            WriteVerbose($"Connected to {connection.Provider} at {connection.BaseUri} (from {ConnectionResolver.DescribeSource(connection.BaseUriSource)}); key from {ConnectionResolver.DescribeSource(connection.ApiKeySource)}.");
             if (!connection.HasApiKey)
             {
-                WriteWarning($"No API key yet: pass -ApiKey, or set ${string.Join(" or $", connection.ProviderInfo.ApiKeyVariables)} before generating.");
+                WriteWarning($"No API key yet: pass -ApiKey, or set {ConnectionResolver.KeyVariables(connection.ProviderInfo)} before generating.");
             }
 
             if (PassThru.IsPresent)

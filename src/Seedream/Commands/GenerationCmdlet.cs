@@ -39,7 +39,6 @@ namespace Seedream.Commands
         private readonly SharedBackoff _backoff = new SharedBackoff();
         private readonly DateTime _startedAt = DateTime.UtcNow;
         private bool _warnedUnknownModel;
-        private bool _progressShown;
         private int _imagesArrived;
         private int _imagesExpected;
 
@@ -86,6 +85,7 @@ namespace Seedream.Commands
         /// <summary>Checks the request, asks ShouldProcess, and starts it. Rule violations stop the call before anything is sent.</summary>
         protected void Submit(string prompt, IReadOnlyList<ReferenceImage> images, object? target)
         {
+            PromptLength.WarnOnce(this, prompt);
             (SeedreamModel? model, string modelId) = ResolveModel();
             var request = new GenerationRequest
             {
@@ -132,8 +132,8 @@ namespace Seedream.Commands
             (int Width, int Height)? requestedSize = RequestRules.ResolveSize(request.Size, model);
             Interlocked.Add(ref _imagesExpected, request.MaxOutputImages);
 
-            // One record up front, so even a request quicker than the first progress tick shows (and completes) progress.
-            OnProgressTick();
+            // A record as the first request starts, so even a quick one shows (and completes) progress; then at most one a quarter second.
+            RequestProgress();
             StartWork(async (sink, cancellationToken) =>
             {
                 var written = new List<SeedreamImage>();
@@ -199,18 +199,14 @@ namespace Seedream.Commands
             int expected = Math.Max(1, Volatile.Read(ref _imagesExpected));
             string status = $"{CompletedItems} of {StartedItems} request(s) done, {RunningItems} in flight, {arrived} of up to {expected} image(s) arrived, " +
                             $"{(DateTime.UtcNow - _startedAt).TotalSeconds:0} s elapsed";
-            WriteProgress(new ProgressRecord(ProgressActivityId, "Seedream: generating images", status)
-            {
-                PercentComplete = Math.Min(100, arrived * 100 / expected),
-            });
-            _progressShown = true;
+            WriteProgress(Progress.Record(ProgressActivityId, "Seedream: generating images", status, arrived * 100 / expected));
         }
 
         protected override void OnAllWorkDone()
         {
-            if (_progressShown)
+            if (Progress.Shown)
             {
-                WriteProgress(new ProgressRecord(ProgressActivityId, "Seedream: generating images", "Done") { RecordType = ProgressRecordType.Completed });
+                WriteProgress(Progress.Completed(ProgressActivityId, "Seedream: generating images"));
             }
         }
 
@@ -275,9 +271,12 @@ namespace Seedream.Commands
             }
         }
 
-        private static string ParameterNameOf(RequestField field) => field switch
+        /// <summary>The parameter that gave the reference images, for messages (Edit-SeedreamImage: -Image, -Path or -LiteralPath).</summary>
+        protected virtual string ImageParameterName => "Image";
+
+        private string ParameterNameOf(RequestField field) => field switch
         {
-            RequestField.Image => "Image",
+            RequestField.Image => ImageParameterName,
             _ => field.ToString(),
         };
 
