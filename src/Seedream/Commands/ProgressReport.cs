@@ -48,16 +48,17 @@ namespace Seedream.Commands
         /// </summary>
         public ProgressRecord Record(int activityId, string activity, string status, int percent)
         {
+            (string text, int shown) = Compose(status, percent);
+            return new ProgressRecord(activityId, activity, text) { PercentComplete = shown };
+        }
+
+        /// <summary>The status text and percentage <see cref="Record"/> writes (apart, so they can be checked without PowerShell).</summary>
+        internal (string Status, int Percent) Compose(string status, int percent)
+        {
             DateTime now = _clock();
             _percent = Math.Max(_percent, Math.Max(0, Math.Min(99, percent)));
             Wait? wait = Volatile.Read(ref _wait);
-            string text = status;
-            if (wait != null && wait.Until > now)
-            {
-                text += "; " + wait.Describe(now);
-            }
-
-            return new ProgressRecord(activityId, activity, text) { PercentComplete = _percent };
+            return (wait != null && wait.Until > now ? status + "; " + wait.Describe(now) : status, _percent);
         }
 
         public ProgressRecord Completed(int activityId, string activity) =>

@@ -212,11 +212,12 @@ namespace Seedream.Commands
             }
             catch (UnauthorizedAccessException ex)
             {
-                throw new UnauthorizedAccessException($"Cannot write '{expected}': access to the folder '{_folder}' is denied ({FirstSentence(ex)}).", ex);
+                throw new UnauthorizedAccessException($"Cannot write '{expected}': access to the folder '{_folder}' is denied.", ex);
             }
             catch (IOException ex)
             {
-                throw new IOException($"Cannot write '{expected}': {FirstSentence(ex)}", ex);
+                // The system's message names the temporary file; say the one the user asked for instead.
+                throw new IOException($"Cannot write '{expected}': {FirstSentence(ex).Replace(temporary, expected)}.", ex);
             }
         }
 
@@ -479,7 +480,7 @@ namespace Seedream.Commands
         private static string ShortId(SeedreamImage image)
         {
             using SHA256 sha = SHA256.Create();
-            string? source = image.RequestId ?? image.Url;
+            string? source = !string.IsNullOrEmpty(image.RequestId) ? image.RequestId : !string.IsNullOrEmpty(image.Url) ? image.Url : null;
             byte[] hash = source != null
                 ? sha.ComputeHash(Encoding.UTF8.GetBytes(source))
                 : image.ImageBytes != null
