@@ -19,6 +19,8 @@
         'Connect-Seedream'
         'Disconnect-Seedream'
         'Get-SeedreamConnection'
+        'Get-SeedreamImageInfo'
+        'Export-SeedreamGallery'
     )
     FunctionsToExport      = @()
     AliasesToExport        = @()

@@ -54,7 +54,8 @@ function Invoke-Build {
         Where-Object Name -NotIn 'System.Management.Automation.dll', 'Microsoft.PowerShell.CoreCLR.Eventing.dll' |
         Copy-Item -Destination $ModuleOut
     Copy-Item (Join-Path $Root 'Seedream.psd1') $ModuleOut
-    Copy-Item (Join-Path $Root 'src/Seedream/Seedream.Format.ps1xml'), (Join-Path $Root 'src/Seedream/Seedream.Types.ps1xml') $ModuleOut
+    Copy-Item (Join-Path $Root 'src/Seedream/Seedream.Format.ps1xml') $ModuleOut
+    Copy-Item (Join-Path $Root 'src/Seedream/Seedream.Types.ps1xml') $ModuleOut
     Copy-Item (Join-Path $Root 'en-US') $ModuleOut -Recurse
     # The cmdlet help is generated from docs/en-US/*.md (the editable source); the MAML is not committed.
     & (Join-Path $Root '.build/Build-Help.ps1') -DocsPath (Join-Path $Root 'docs/en-US') -OutputFile (Join-Path $ModuleOut 'en-US/Seedream.dll-Help.xml')

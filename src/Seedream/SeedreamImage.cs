@@ -40,6 +40,9 @@ namespace Seedream
 
         public string? RequestId { get; set; }
 
+        /// <summary>What the request sent (model, prompt, options, references by URL or name and SHA-256); Save-SeedreamResult records it in the file.</summary>
+        public SeedreamRequest? Request { get; set; }
+
         /// <summary>The decoded image of a Base64Json answer; no view shows it.</summary>
         public byte[]? ImageBytes { get; set; }
 

@@ -19,12 +19,15 @@ namespace Seedream
 
         public SeedreamImageInput(SeedreamImage result) => Value = result;
 
+        /// <summary>A file Get-SeedreamImageInfo read (piped, it binds -LiteralPath by its PSPath instead).</summary>
+        public SeedreamImageInput(SeedreamImageInfo saved) => Value = saved;
+
         private SeedreamImageInput(object value) => Value = value;
 
         /// <summary>Anything else (an object with a Url property, say); checked when the image is read.</summary>
         internal static SeedreamImageInput Other(object value) => new SeedreamImageInput(value);
 
-        /// <summary>The value as given: a string, Uri, FileSystemInfo, SeedreamImage or another object.</summary>
+        /// <summary>The value as given: a string, Uri, FileSystemInfo, SeedreamImage, SeedreamImageInfo or another object.</summary>
         public object Value { get; }
 
         /// <summary>What messages and error targets name: a data URI only by its start and length.</summary>

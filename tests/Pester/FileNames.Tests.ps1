@@ -21,8 +21,11 @@ Describe 'File names' {
         }
         function New-Folder { $path = Join-Path $Root ([guid]::NewGuid().ToString('N')); $null = New-Item -ItemType Directory -Path $path; $path }
         function Get-Names([string] $Folder) { @(Get-ChildItem -LiteralPath $Folder -Force | Sort-Object Name | ForEach-Object Name) }
+        # These tests are about names: the images are saved as received, with no provenance record in or beside them.
+        $PSDefaultParameterValues['Save-SeedreamResult:NoProvenance'] = $true
     }
     AfterAll {
+        $PSDefaultParameterValues.Remove('Save-SeedreamResult:NoProvenance')
         Remove-Item -LiteralPath $Root -Recurse -Force -ErrorAction SilentlyContinue
         . (Join-Path $PSScriptRoot 'TestTeardown.ps1')
     }
@@ -102,7 +105,7 @@ Describe 'File names' {
             $folder = New-Folder
             $images = @(New-SeedreamImage -Prompt 'race one'; New-SeedreamImage -Prompt 'race two')
             Add-FakeFault $Fake @{ target = 'download'; holdAfterBytes = 100; times = 2 }
-            $script = '$args[0] | Save-SeedreamResult -Path $args[1] -NameTemplate same -Force:$args[2]'
+            $script = '$args[0] | Save-SeedreamResult -Path $args[1] -NameTemplate same -Force:$args[2] -NoProvenance'
             $runs = foreach ($image in $images) {
                 $ps = New-ChildPowerShell -Script $script -ProgressPreference SilentlyContinue
                 $null = $ps.AddArgument($image).AddArgument($folder).AddArgument($Force)

@@ -10,8 +10,8 @@ Describe 'Foundation' {
     Describe 'Module' {
         It 'exports exactly the documented cmdlets' {
             $names = (Get-Command -Module Seedream).Name | Sort-Object
-            $names | Should -Be @('Connect-Seedream', 'Disconnect-Seedream', 'Edit-SeedreamImage', 'Get-SeedreamConnection',
-                'Get-SeedreamModel', 'New-SeedreamImage', 'Save-SeedreamResult')
+            $names | Should -Be @('Connect-Seedream', 'Disconnect-Seedream', 'Edit-SeedreamImage', 'Export-SeedreamGallery', 'Get-SeedreamConnection',
+                'Get-SeedreamImageInfo', 'Get-SeedreamModel', 'New-SeedreamImage', 'Save-SeedreamResult')
         }
 
         It 'ships a valid manifest for Desktop and Core, without PowerShell''s own assemblies' {

@@ -58,6 +58,8 @@ Describe 'Imported results' {
         $imported.Usage.GeneratedImages | Should -Be $live.Usage.GeneratedImages
         $imported.Mode | Should -Be $live.Mode
         $imported.RequestId | Should -Be $live.RequestId
+        $imported.Request.Prompt | Should -Be 'fresh' -Because 'the request record comes along'
+        $imported.Request.Mode | Should -Be $live.Request.Mode
     }
 
     It 'an imported Base64Json result is edited (its bytes sent as a data URI) and saved like a live one' {
@@ -70,7 +72,7 @@ Describe 'Imported results' {
         $wire = @(@(Get-FakeRequest $Fake -Target generate)[-1].body.image)
         $wire | Should -HaveCount 1
         [Convert]::FromBase64String($wire[0].Substring($wire[0].IndexOf(',') + 1)) | Should -Be $live.ImageBytes
-        $file = $imported | Save-SeedreamResult -Path (Join-Path $Folder 'kept') -PassThru
+        $file = $imported | Save-SeedreamResult -Path (Join-Path $Folder 'kept') -PassThru -NoProvenance
         [IO.File]::ReadAllBytes($file.FullName) | Should -Be $live.ImageBytes
     }
 
@@ -85,7 +87,7 @@ Describe 'Imported results' {
         finally { $job | Remove-Job -Force }
         $result | Should -BeOfType [Seedream.SeedreamImage]
         $result.ImageBytes.Length | Should -BeGreaterThan 0
-        $file = $result | Save-SeedreamResult -Path (Join-Path $Folder 'job') -PassThru
+        $file = $result | Save-SeedreamResult -Path (Join-Path $Folder 'job') -PassThru -NoProvenance
         [IO.File]::ReadAllBytes($file.FullName) | Should -Be $result.ImageBytes
     }
 }

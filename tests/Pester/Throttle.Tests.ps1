@@ -36,6 +36,22 @@ Describe 'Throttle' {
             try { $Releaser.Shell.EndInvoke($Releaser.Handle) | Select-Object -Last 1 } finally { $Releaser.Shell.Dispose() }
         }
 
+        # Runs a script in another runspace (so this one can release holds meanwhile); returns the shell and its handle.
+        function Start-Child {
+            param([scriptblock] $Script, [object[]] $Arguments)
+            $shell = [powershell]::Create()
+            $null = $shell.AddScript($Script)
+            foreach ($argument in $Arguments) { $null = $shell.AddArgument($argument) }
+            [pscustomobject]@{ Shell = $shell; Handle = $shell.BeginInvoke() }
+        }
+
+        # Waits (an order-of-events wait; 30 s only as a safety net) until the child wrote a verbose line matching $Pattern.
+        function Wait-ChildVerbose {
+            param($Child, [string] $Pattern)
+            Wait-Until -Seconds 30 { @($Child.Shell.Streams.Verbose | Where-Object Message -Match $Pattern).Count -gt 0 -or $Child.Handle.IsCompleted }
+            @($Child.Shell.Streams.Verbose | Where-Object Message -Match $Pattern)
+        }
+
         function Wait-FakeRequestCount {
             param([int] $Count)
             $deadline = [DateTime]::UtcNow.AddSeconds(30)
@@ -63,25 +79,33 @@ Describe 'Throttle' {
         $images.Prompt | Should -Be $Prompts
     }
 
-    It 'with the fake answering after latencyMs, finishes requests out of order and still writes them in input order' {
-        # The first request to arrive (one of p1..p4) is answered 2 s late; the others keep flowing through the free slots.
-        Set-FakeSetting $Fake -LatencyMs 100
-        Add-FakeFault $Fake @{ delayMs = 2000 }
-
-        $stream = $Prompts | New-SeedreamImage -ThrottleLimit 4 -Verbose 4>&1
-        $images = @($stream | Where-Object { $_ -is [Seedream.SeedreamImage] })
-        $finishedIds = @($stream | ForEach-Object {
-                if ($_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -match '^HTTP 200, request id (\S+): ') { $Matches[1] }
-            })
+    It 'finishes unstreamed requests out of order and still writes them in input order' {
+        # The first request to arrive (one of p1..p4) is held before its answer; it is released only once the command
+        # said the seven others finished, which they can only do through the three free slots.
+        Add-FakeFault $Fake @{ holdAfterEvents = 0 }
+        $child = Start-Child -Arguments $Manifest, $Prompts -Script {
+            param($Manifest, $Prompts)
+            Import-Module $Manifest
+            $Prompts | New-SeedreamImage -ThrottleLimit 4 -Verbose
+        }
+        try {
+            Wait-Until -Seconds 30 { @($child.Shell.Streams.Verbose | Where-Object Message -Match '^HTTP 200, request id').Count -ge 7 -or $child.Handle.IsCompleted }
+            Send-FakeRelease $Fake
+            $images = @($child.Shell.EndInvoke($child.Handle))
+            $finishedIds = @($child.Shell.Streams.Verbose | ForEach-Object { if ($_.Message -match '^HTTP 200, request id (\S+): ') { $Matches[1] } })
+        }
+        finally { $child.Shell.Dispose() }
 
         $images.Prompt | Should -Be $Prompts
-        $promptOf = @{}
-        Get-Generation | ForEach-Object { $promptOf[$_.id] = $_.body.prompt }
-        $promptOf.Count | Should -Be 8
+        $requests = @(Get-Generation)
+        $requests | Should -HaveCount 8
+        $held = @($requests | Where-Object { $null -ne $_.holdReleased })
+        $held | Should -HaveCount 1
+        $held[0].holdReleased | Should -BeTrue -Because 'the release came from the test, not from the 15 s hold time-out'
+        $held[0].body.prompt | Should -BeIn $Prompts[0..3]
         $finishedIds | Should -HaveCount 8
-        $finished = $finishedIds | ForEach-Object { $promptOf[$_] }
-        ($finished -join ',') | Should -Not -Be ($Prompts -join ',') -Because 'requests finished in another order than they were piped'
-        $finished[-1] | Should -BeIn $Prompts[0..3] -Because 'the delayed request ran alongside the later ones, which finished before it'
+        $finishedIds[-1] | Should -Be $held[0].id -Because 'the held request ran alongside the later ones, which finished before it'
+        $images[0].Prompt | Should -Be 'p1'
     }
 
     It 'runs one request at a time by default' {
@@ -100,28 +124,40 @@ Describe 'Throttle' {
     }
 
     It 'makes every request wait after a 429 with Retry-After (shared backoff), then finishes them all' {
-        Add-FakeFault $Fake @{ status = 429; code = 'RateLimitExceeded'; retryAfter = '2' }
-
-        $stream = $Prompts | New-SeedreamImage -ThrottleLimit 2 -Verbose 4>&1
-        $images = @($stream | Where-Object { $_ -is [Seedream.SeedreamImage] })
+        # With -ThrottleLimit 2 the first request to arrive is answered 429 (Retry-After: 2) and the other is held. The
+        # hold is released only once the client said it will retry (it pauses the shared backoff before saying so), so
+        # the requests the freed slot sends next are sent during the pause. By the fake's own clock, nothing but the
+        # held one may arrive until 2 s after the 429: without a shared pause the next prompt would arrive at once.
+        Add-FakeFault $Fake @{ status = 429; code = 'RateLimitExceeded'; retryAfter = '2' }, @{ holdAfterEvents = 0 }
+        $child = Start-Child -Arguments $Manifest, $Prompts -Script {
+            param($Manifest, $Prompts)
+            Import-Module $Manifest
+            $Prompts | New-SeedreamImage -Stream -ThrottleLimit 2 -Verbose
+        }
+        try {
+            Wait-ChildVerbose $child 'HTTP 429 RateLimitExceeded\); retrying in 2 s' | Should -HaveCount 1
+            Send-FakeRelease $Fake
+            $images = @($child.Shell.EndInvoke($child.Handle))
+            $verbose = @($child.Shell.Streams.Verbose)
+        }
+        finally { $child.Shell.Dispose() }
 
         $images.Prompt | Should -Be $Prompts
-        $requests = Get-Generation
-        $requests | Should -HaveCount 9
-        $limited = [array]::FindIndex([object[]]$requests, [Predicate[object]] { param($r) $r.status -eq 429 })
-        $limited | Should -BeGreaterOrEqual 0
-        $prompt = $requests[$limited].body.prompt
-        $retry = [array]::FindIndex([object[]]$requests, $limited + 1, [Predicate[object]] { param($r) $r.body.prompt -eq $prompt })
-        $retry | Should -BeGreaterThan $limited
-        # The fake's own clock against the Retry-After it sent: after the 429, only the request already in flight, and
-        # what the free slot may have sent before the client had the 429's headers in hand (one, rarely two on a busy
-        # machine), arrive within the 2 s (1.5 s allows for clock granularity). Without a shared pause the free slot
-        # sends the remaining prompts at once: 6 or 7 arrive in that window.
-        $limitedAt = [DateTimeOffset]$requests[$limited].receivedAt
-        $early = @($requests | Select-Object -Skip ($limited + 1) | Where-Object { ([DateTimeOffset]$_.receivedAt - $limitedAt).TotalSeconds -lt 1.5 })
-        $early.Count | Should -BeLessOrEqual 3
-        @($stream | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -match 'HTTP 429 RateLimitExceeded\); retrying in 2 s' }) |
-            Should -HaveCount 1
+        $requests = @(Get-Generation)
+        $requests | Should -HaveCount 9 -Because 'eight prompts and one retry'
+        $limited = @($requests | Where-Object status -EQ 429)
+        $limited | Should -HaveCount 1
+        $held = @($requests | Where-Object { $null -ne $_.holdReleased })
+        $held | Should -HaveCount 1
+        $held[0].holdReleased | Should -BeTrue
+        $limitedAt = [DateTimeOffset]$limited[0].receivedAt
+        $after = @($requests | Where-Object { [DateTimeOffset]$_.receivedAt -ge $limitedAt -and $_.id -ne $limited[0].id -and $_.id -ne $held[0].id })
+        $after | Should -HaveCount 7 -Because 'the retry and six further prompts were sent after the 429'
+        foreach ($request in $after) {
+            ([DateTimeOffset]$request.receivedAt - $limitedAt).TotalSeconds | Should -BeGreaterOrEqual 1.95 -Because "$($request.body.prompt) was sent during the shared pause"
+        }
+        @($requests | Where-Object { $_.body.prompt -eq $limited[0].body.prompt }) | Should -HaveCount 2 -Because 'the limited prompt was retried once'
+        @($verbose | Where-Object Message -Match 'retrying in') | Should -HaveCount 1
     }
 
     It 'stops every request in flight on Ctrl+C (PowerShell.Stop) and starts no more' {
@@ -143,12 +179,11 @@ Describe 'Throttle' {
         }
         finally { $shell.Dispose() }
 
-        # Let the fake notice the closed connections; a release now reaches only a stream that is still open.
-        Start-Sleep -Milliseconds 500
-        1..4 | ForEach-Object { Send-FakeRelease $Fake }
-        Start-Sleep -Milliseconds 500
-        $requests = Get-Generation
+        # The fake records a request as aborted when the client closes its connection while the answer is held.
+        Wait-Until -Seconds 30 { @(Get-Generation | Where-Object aborted).Count -ge 4 }
+        $requests = @(Get-Generation)
         $requests | Should -HaveCount 4 -Because 'no request starts after the stop'
+        $requests.aborted | Should -Be @($true, $true, $true, $true)
         $requests.eventsSent | Should -Be @(0, 0, 0, 0)
         $requests | Where-Object { $null -ne $_.holdReleased } | Should -BeNullOrEmpty -Because 'every held stream had been abandoned by the client'
     }
@@ -159,25 +194,22 @@ Describe 'Throttle' {
         $script = {
             param($Manifest, $Folder)
             $ProgressPreference = 'SilentlyContinue'
-            $before = [AppDomain]::CurrentDomain.GetAssemblies().GetName().Name
             Import-Module $Manifest
             $null = Get-SeedreamModel
-            $loaded = [AppDomain]::CurrentDomain.GetAssemblies().GetName().Name | Where-Object { $_ -notin $before }
             $cache = [Seedream.Api.HttpClientCache].GetField('Clients', [Reflection.BindingFlags]'NonPublic, Static').GetValue($null)
             $afterImport = $cache.Count
             $null = New-SeedreamImage -Prompt 'one' | Save-SeedreamResult -Path $Folder
             $null = Edit-SeedreamImage -Prompt 'two' -Image 'https://img.example/a.png' | Save-SeedreamResult -Path $Folder
-            [pscustomobject]@{ Loaded = @($loaded); AfterImport = $afterImport; AfterCalls = $cache.Count } | ConvertTo-Json -Compress
+            [pscustomobject]@{ AfterImport = $afterImport; AfterCalls = $cache.Count } | ConvertTo-Json -Compress
         }
         $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes("& { $script } '$Manifest' '$folder'"))
 
         $json = & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -EncodedCommand $encoded
         $result = $json | ConvertFrom-Json
 
-        $result.AfterImport | Should -Be 0 -Because 'nothing network-related is built at import'
+        # Which assemblies are loaded says nothing here: pwsh itself loads System.Net.Http on a background thread at start-up.
+        $result.AfterImport | Should -Be 0 -Because 'nothing network-related is built at import (nor by Get-SeedreamModel)'
         $result.AfterCalls | Should -Be 1 -Because 'two generations and two downloads share one HttpClient'
-        $result.Loaded | Should -Not -Contain 'System.Net.Http'
-        $result.Loaded | Should -Not -Contain 'System.Text.Json'
         (Get-Generation) | Should -HaveCount 2
         @(Get-ChildItem $folder -File) | Should -HaveCount 2
     }
@@ -191,16 +223,34 @@ Describe 'Throttle' {
         $seen.RequestId | Should -Match '^req-'
     }
 
-    It 'writes the results of requests already sent before a batch-stopping error ends the command' {
-        Add-FakeFault $Fake @{ status = 401 }
-        $results = [System.Collections.Generic.List[object]]::new()
-        $failure = Get-Refusal { $Prompts | New-SeedreamImage -ThrottleLimit 4 | ForEach-Object { $results.Add($_) } }
-        $failure.FullyQualifiedErrorId | Should -BeLike 'Seedream.Authentication*'
-        $sent = Get-Generation
-        $sent.Count | Should -BeLessThan $Prompts.Count
-        # Every request that was answered 200 reached the pipeline; only the 401 produced nothing.
-        $results | Should -HaveCount (@($sent | Where-Object status -EQ 200).Count)
-        $results.Count | Should -Be ($sent.Count - 1)
+    It 'writes the results of requests already sent before a batch-stopping error ends the command, and sends no more' {
+        # -ThrottleLimit 4: the first request to arrive is answered 401 and the three others are held, so no slot frees
+        # before the 401 is seen, whichever prompt it hit (also one behind a head still running). The holds are released
+        # once the command said it stops: their results must still be written, and no fifth request sent.
+        Add-FakeFault $Fake @{ status = 401 }, @{ holdAfterEvents = 0; times = 7 }
+        $child = Start-Child -Arguments $Manifest, $Prompts -Script {
+            param($Manifest, $Prompts)
+            Import-Module $Manifest
+            $results = [System.Collections.Generic.List[object]]::new()
+            $failure = try { $Prompts | New-SeedreamImage -Stream -ThrottleLimit 4 -Verbose | ForEach-Object { $results.Add($_) }; $null } catch { $_ }
+            [pscustomobject]@{ Results = $results.ToArray(); Failure = $failure }
+        }
+        try {
+            Wait-ChildVerbose $child '^Stopping: ' | Should -HaveCount 1
+            1..3 | ForEach-Object { Send-FakeRelease $Fake }
+            $outcome = $child.Shell.EndInvoke($child.Handle) | Select-Object -Last 1
+        }
+        finally { $child.Shell.Dispose() }
+
+        $outcome.Failure.FullyQualifiedErrorId | Should -BeLike 'Seedream.Authentication*'
+        $sent = @(Get-Generation)
+        $sent | Should -HaveCount 4 -Because 'no request is sent once the 401 is known'
+        @($sent | Where-Object status -EQ 401) | Should -HaveCount 1
+        $answered = @($sent | Where-Object status -EQ 200)
+        $answered | Should -HaveCount 3
+        $answered.holdReleased | Should -Be @($true, $true, $true)
+        # Every request answered 200 reached the pipeline, in input order; only the 401 produced nothing.
+        $outcome.Results.Prompt | Should -Be @($Prompts | Where-Object { $_ -in $answered.body.prompt })
     }
 
     It 'writes the results of requests already sent before a refused input stops the command' {

@@ -139,6 +139,7 @@ internal sealed class ControlRoutes(ServerState state, Action requestShutdown)
                 if (r.HoldReleased is { } released) w.WriteBooleanValue(released);
                 else w.WriteNullValue();
                 w.WriteString("receivedAt", r.ReceivedAt);
+                w.WriteBoolean("aborted", r.Aborted);
                 w.WriteEndObject();
             }
             w.WriteEndArray();

@@ -53,7 +53,10 @@ public sealed class FaultRule
     /// <summary>Streaming: abort after this many events, before <c>completed</c>.</summary>
     public int? CutAfterEvents { get; init; }
 
-    /// <summary>Streaming: after this many events wait for <c>POST /_control/release</c> (or 15 s).</summary>
+    /// <summary>
+    /// Streaming: after this many events wait for <c>POST /_control/release</c> (or 15 s). Unstreamed (any value): the
+    /// same wait before the answer is sent.
+    /// </summary>
     public int? HoldAfterEvents { get; init; }
 
     /// <summary>Downloads: send this many bytes of the body (with the full Content-Length), then wait for <c>POST /_control/release</c> (or 15 s) before the rest.</summary>

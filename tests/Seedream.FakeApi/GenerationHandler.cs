@@ -47,15 +47,21 @@ internal sealed class GenerationHandler(ServerState state)
             if (request!.Stream)
                 await new EventStreamWriter(exchange, state, request, created).WriteAsync(images);
             else
+            {
+                if (exchange.Rule?.HoldAfterEvents is not null)
+                    exchange.Entry.SetHoldReleased(await state.Hold.WaitAsync(ServerState.HoldTimeout, context.RequestAborted));
                 await exchange.SendAsync(200, "application/json; charset=utf-8", BuildResponse(request, created, images));
+            }
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
-            // The client went away; nothing more to send.
+            // The client went away; nothing more to send. Recorded, so tests can see a cancelled request was abandoned.
+            exchange?.Entry.SetAborted();
         }
         catch (IOException) when (context.RequestAborted.IsCancellationRequested)
         {
             // The connection broke while writing.
+            exchange?.Entry.SetAborted();
         }
     }
 

@@ -4,7 +4,7 @@ namespace Seedream.FakeApi;
 /// Writes a real baseline greyscale JPEG of a flat mid-grey image: one Y component, every 8x8 block
 /// coded as DC difference 0 followed by end-of-block, using the standard luminance Huffman tables.
 /// </summary>
-internal static class JpegEncoder
+public static class JpegEncoder
 {
     /// <summary>Largest payload of one APP15 padding segment (the length word counts itself).</summary>
     private const int MaxSegmentPayload = 65533;
@@ -39,7 +39,8 @@ internal static class JpegEncoder
         0xF9, 0xFA,
     ];
 
-    public static byte[] Encode(int width, int height, int paddingBytes = 0)
+    /// <param name="providerMetadata">Adds what a provider puts into its images (<see cref="ProviderMetadata"/>): APP1 Exif, APP1 XMP, APP11 JUMBF.</param>
+    public static byte[] Encode(int width, int height, int paddingBytes = 0, bool providerMetadata = false)
     {
         if (width is < 1 or > 65535 || height is < 1 or > 65535)
             throw new ArgumentOutOfRangeException(nameof(width), "JPEG dimensions must be 1..65535.");
@@ -54,6 +55,12 @@ internal static class JpegEncoder
 
         // APP0 JFIF 1.01, no thumbnail, aspect 1:1.
         WriteSegment(output, 0xE0, [(byte)'J', (byte)'F', (byte)'I', (byte)'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0]);
+        if (providerMetadata)
+        {
+            WriteSegment(output, 0xE1, ProviderMetadata.JpegExif());
+            WriteSegment(output, 0xE1, ProviderMetadata.JpegXmp());
+            WriteSegment(output, 0xEB, ProviderMetadata.JpegApp11());
+        }
 
         // Segments still to come (marker + length word + payload): DQT, SOF0, two DHT, SOS.
         var headerTail = (4 + 65) + (4 + 9) + (4 + 17 + DcSymbols.Length) + (4 + 17 + AcSymbols.Length) + (4 + 6);

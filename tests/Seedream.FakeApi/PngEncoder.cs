@@ -5,7 +5,7 @@ using System.Text;
 namespace Seedream.FakeApi;
 
 /// <summary>Writes a real 8-bit RGB PNG with a vertical gradient (each row one colour).</summary>
-internal static class PngEncoder
+public static class PngEncoder
 {
     private static readonly byte[] Signature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
 
@@ -15,7 +15,8 @@ internal static class PngEncoder
     /// <summary>Bytes a chunk adds around its data: length, type, CRC.</summary>
     public const int ChunkOverhead = 12;
 
-    public static byte[] Encode(int width, int height, int paddingBytes = 0)
+    /// <param name="providerMetadata">Adds what a provider puts into its images (<see cref="ProviderMetadata"/>): eXIf, iTXt XMP, tEXt AIGC, caBX.</param>
+    public static byte[] Encode(int width, int height, int paddingBytes = 0, bool providerMetadata = false)
     {
         using var output = new MemoryStream();
         output.Write(Signature);
@@ -29,6 +30,13 @@ internal static class PngEncoder
         header[11] = 0;  // filter method
         header[12] = 0;  // no interlace
         WriteChunk(output, "IHDR", header);
+        if (providerMetadata)
+        {
+            WriteChunk(output, "eXIf", ProviderMetadata.Exif());
+            WriteChunk(output, "iTXt", ProviderMetadata.PngXmp());
+            WriteChunk(output, "tEXt", ProviderMetadata.PngAigcText());
+            WriteChunk(output, "caBX", ProviderMetadata.Jumbf());
+        }
 
         WriteChunk(output, "IDAT", CompressPixels(width, height));
 

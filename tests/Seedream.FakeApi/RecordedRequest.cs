@@ -10,7 +10,9 @@ namespace Seedream.FakeApi;
 /// <param name="BodyText">The raw body when it was not JSON, else null.</param>
 /// <param name="Status">The status answered, or 0 when the connection was dropped before an answer.</param>
 /// <param name="EventsSent">Server-sent events written (streaming only).</param>
-/// <param name="HoldReleased">For a held stream: true if released, false if the hold timed out; else null.</param>
+/// <param name="HoldReleased">For a held answer: true if released, false if the hold timed out; else null.</param>
+/// <param name="ReceivedAt">When the fake received the request (its own clock).</param>
+/// <param name="Aborted">True when the client closed the connection before the answer was complete.</param>
 public sealed record RecordedRequest(
     string Id,
     string Target,
@@ -24,4 +26,5 @@ public sealed record RecordedRequest(
     int Status,
     int EventsSent,
     bool? HoldReleased,
-    DateTimeOffset ReceivedAt);
+    DateTimeOffset ReceivedAt,
+    bool Aborted = false);

@@ -29,6 +29,11 @@ internal sealed class RequestEntry
     {
         lock (_gate) Snapshot = Snapshot with { HoldReleased = released };
     }
+
+    public void SetAborted()
+    {
+        lock (_gate) Snapshot = Snapshot with { Aborted = true };
+    }
 }
 
 /// <summary>Thread-safe log of the generation and download requests, oldest first.</summary>

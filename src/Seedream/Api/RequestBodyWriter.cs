@@ -100,6 +100,18 @@ namespace Seedream.Api
             return buffer.ToArray();
         }
 
+        /// <summary>Any plain .NET value (an -AdditionalBody table) as compact JSON, long strings shortened as for display.</summary>
+        public static string ValueToDisplayJson(object? value)
+        {
+            using var buffer = new MemoryStream();
+            using (var json = new Utf8JsonWriter(buffer))
+            {
+                WriteValue(json, value, forDisplay: true);
+            }
+
+            return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+        }
+
         /// <summary>Writes plain .NET values (what a PowerShell hashtable holds once unwrapped) as JSON.</summary>
         private static void WriteValue(Utf8JsonWriter json, object? value, bool forDisplay)
         {

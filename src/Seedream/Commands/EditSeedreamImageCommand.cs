@@ -132,6 +132,8 @@ namespace Seedream.Commands
                         return FromResult(result);
                     case FileSystemInfo file:
                         return ReferenceImage.FromFile(file.FullName);
+                    case SeedreamImageInfo saved:
+                        return ReferenceImage.FromFile(saved.FullName);
                     case Uri uri:
                         return FromText(uri.OriginalString);
                     case string text:

@@ -126,6 +126,7 @@ namespace Seedream.Commands
                 return;
             }
 
+            SeedreamRequest sent = SeedreamRequest.From(request, model, ProviderInfo.Name, images);
             ClientOptions options = CreateClientOptions();
             options.StreamIdleTimeout = TimeSpan.FromSeconds(StreamIdleTimeoutSec);
             var client = new SeedreamClient(HttpClientCache.Get(ConnectionSettings), options, _backoff);
@@ -171,6 +172,7 @@ namespace Seedream.Commands
 
                         SeedreamImage result = ToResult(image, request, prompt, images.Count, requestedSize);
                         result.RequestId = image.RequestId;
+                        result.Request = sent;
                         written.Add(result);
                         Emit(() => sink.WriteObject(result));
                     },

@@ -58,6 +58,32 @@ namespace Seedream.Commands
         }
 
         /// <summary>
+        /// The existing files and folders one path names (for cmdlets that take a folder as "the images in it"). With
+        /// wildcards a pattern may name several, in the provider's order; a path or pattern that names nothing is an error.
+        /// </summary>
+        public static IReadOnlyList<string> ResolveExisting(PSCmdlet cmdlet, string path, bool literal, string parameterName)
+        {
+            if (literal || !WildcardPattern.ContainsWildcardCharacters(path))
+            {
+                string item = ResolveLiteral(cmdlet, literal ? path : WildcardPattern.Unescape(path), parameterName);
+                if (!File.Exists(item) && !Directory.Exists(item))
+                {
+                    throw Refuse(parameterName, $"'{Shown(path)}' does not exist{WildcardHint(cmdlet, path, literal)}.");
+                }
+
+                return new[] { item };
+            }
+
+            IReadOnlyList<string> matches = ResolvePattern(cmdlet, path, parameterName);
+            if (matches.Count == 0)
+            {
+                throw Refuse(parameterName, $"'{path}' matches nothing.");
+            }
+
+            return matches;
+        }
+
+        /// <summary>
         /// The folder an output parameter names (it need not exist yet; the caller creates it). Null or empty means the
         /// current location, which must be on the file system. A path with wildcards must match exactly one existing
         /// folder and means that folder (as Set-Location does); a wildcard is never taken as part of a new folder's name.

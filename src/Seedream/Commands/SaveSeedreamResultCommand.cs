@@ -71,6 +71,14 @@ namespace Seedream.Commands
         [ValidateRange(1, 64)]
         public int ThrottleLimit { get; set; } = 1;
 
+        /// <summary>Where the record of how each image was made goes: into the file (Embed), beside it (Sidecar), or nowhere.</summary>
+        [Parameter]
+        public ProvenanceMode Provenance { get; set; } = ProvenanceMode.Embed;
+
+        /// <summary>The same as -Provenance None.</summary>
+        [Parameter]
+        public SwitchParameter NoProvenance { get; set; }
+
         protected override int ThrottleLimitValue => ThrottleLimit;
 
         protected override void BeginProcessing()
@@ -89,6 +97,11 @@ namespace Seedream.Commands
             catch (SeedreamValidationException ex)
             {
                 ThrowTerminatingError(new ErrorRecord(ex, SeedreamErrors.InvalidParameter, ErrorCategory.InvalidArgument, literal ? LiteralPath : Path));
+            }
+
+            if (NoProvenance.IsPresent && MyInvocation.BoundParameters.ContainsKey(nameof(Provenance)) && Provenance != ProvenanceMode.None)
+            {
+                ThrowTerminatingError(SeedreamErrors.InvalidParameterRecord(nameof(NoProvenance), $"-NoProvenance cannot be combined with -Provenance {Provenance}.", Provenance));
             }
         }
 
@@ -177,13 +190,20 @@ namespace Seedream.Commands
                 }
 
                 string final = System.IO.Path.Combine(_folder, baseName + format.Value.FileExtension());
+                if (File.Exists(final) && !Force.IsPresent)
+                {
+                    sink.WriteError(ExistsError(final, image));
+                    return;
+                }
+
+                string recorded = SavedProvenance.Apply(NoProvenance.IsPresent ? ProvenanceMode.None : Provenance, image, temporary, final, Force.IsPresent, sink.WriteWarning, cancellationToken);
                 if (!MoveIntoPlace(temporary, final))
                 {
                     sink.WriteError(ExistsError(final, image));
                     return;
                 }
 
-                sink.WriteVerbose($"Saved image {image.Index} ({new FileInfo(final).Length:N0} bytes) to {final}.");
+                sink.WriteVerbose($"Saved image {image.Index} ({new FileInfo(final).Length:N0} bytes) to {final}, {recorded}.");
                 if (PassThru.IsPresent)
                 {
                     sink.WriteObject(cmdlet => PathResolver.GetItem(cmdlet, final));

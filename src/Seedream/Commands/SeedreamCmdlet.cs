@@ -117,7 +117,7 @@ namespace Seedream.Commands
                     head.WriteQueued(this);
                     _pending.Dequeue();
                     CompletedItems++;
-                    if (head.Task.IsFaulted)
+                    if (head.Task.IsFaulted && !head.StoppedTheBatch)
                     {
                         ReportFailure(head.Task.Exception!.GetBaseException(), head.Target);
                     }
@@ -140,6 +140,14 @@ namespace Seedream.Commands
                 if (_pending.Count > 0 && _pending.Peek().Task!.IsCompleted)
                 {
                     continue;
+                }
+
+                // A batch-stopping failure behind a head still running is acted on now, not once it reaches the head:
+                // otherwise every slot it frees starts another request that would fail the same way. Looked for after
+                // the running count, so an item counted as finished is seen here too.
+                if (_stopError is null)
+                {
+                    NoteEarlyBatchStop();
                 }
 
                 bool done = untilRunningBelow is int limit && _stopError is null
@@ -193,11 +201,31 @@ namespace Seedream.Commands
             if (SeedreamErrors.StopsTheBatch(exception) && _stopError is null)
             {
                 // Every further item would fail the same way: stop, once the work already sent is written.
-                _stopError = record;
+                StopTheBatch(record);
                 return;
             }
 
             WriteError(record);
+        }
+
+        private void NoteEarlyBatchStop()
+        {
+            foreach (WorkItem item in _pending)
+            {
+                if (item.Task!.IsFaulted && SeedreamErrors.StopsTheBatch(item.Task.Exception!.GetBaseException()))
+                {
+                    item.StoppedTheBatch = true;
+                    StopTheBatch(SeedreamErrors.FromException(item.Task.Exception.GetBaseException(), item.Target));
+                    return;
+                }
+            }
+        }
+
+        private void StopTheBatch(ErrorRecord record)
+        {
+            _stopError = record;
+            int waiting = _pending.Count(item => !item.Task!.IsCompleted);
+            WriteVerbose($"Stopping: {record.Exception.Message} No further request is sent; waiting for the {waiting} already sent.");
         }
 
         private void WriteMessages()
@@ -275,6 +303,9 @@ namespace Seedream.Commands
             public object? Target { get; }
             public WorkSink Sink { get; }
             public Task? Task { get; set; }
+
+            /// <summary>Its failure is already the command's stop error (seen before it reached the head).</summary>
+            public bool StoppedTheBatch { get; set; }
 
             public void WriteQueued(Cmdlet cmdlet)
             {

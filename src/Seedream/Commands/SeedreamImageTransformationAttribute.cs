@@ -169,6 +169,22 @@ namespace Seedream.Commands
                 return converted != null;
             }
 
+            if (target.IsArray && plain is IList items && !(plain is byte[]))
+            {
+                Type element = target.GetElementType()!;
+                Array array = Array.CreateInstance(element, items.Count);
+                for (int i = 0; i < items.Count; i++)
+                {
+                    if (items[i] is object item && TryConvert(item, element, out object? convertedItem))
+                    {
+                        array.SetValue(convertedItem, i);
+                    }
+                }
+
+                converted = array;
+                return true;
+            }
+
             if (plain is PSCustomObject && value is PSObject properties && !target.IsPrimitive && target != typeof(string))
             {
                 converted = Build(properties, target);

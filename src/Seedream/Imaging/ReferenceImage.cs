@@ -8,10 +8,11 @@ namespace Seedream.Imaging
     /// <summary>A reference image as it goes on the wire: an http(s) URL or a data URI, with where it came from.</summary>
     public sealed class ReferenceImage
     {
-        private ReferenceImage(string wireValue, string description)
+        private ReferenceImage(string wireValue, string description, SeedreamReference reference)
         {
             WireValue = wireValue;
             Description = description;
+            Reference = reference;
         }
 
         /// <summary>What goes into the request's image array (may be megabytes of base64: never put it in a message or an error target).</summary>
@@ -20,13 +21,16 @@ namespace Seedream.Imaging
         /// <summary>Short text for messages: the URL without its query, or the file path; never a payload.</summary>
         public string Description { get; }
 
+        /// <summary>How the reference is recorded with the results (provenance): the URL, or the file name and SHA-256 of the bytes.</summary>
+        public SeedreamReference Reference { get; }
+
         public static bool IsHttpUrl(string value) =>
             Uri.TryCreate(value, UriKind.Absolute, out Uri? uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) && uri.Host.Length > 0;
 
         public static bool IsDataUri(string value) => value.StartsWith("data:", StringComparison.OrdinalIgnoreCase);
 
         public static ReferenceImage FromUrl(string url) =>
-            new ReferenceImage(url, new Uri(url).GetLeftPart(UriPartial.Path));
+            new ReferenceImage(url, new Uri(url).GetLeftPart(UriPartial.Path), new SeedreamReference { Kind = SeedreamReferenceKind.Url, Url = url });
 
         /// <summary>
         /// Checks a data URI's form: data:image/&lt;png|jpeg|webp|bmp|tiff|gif&gt;;base64,&lt;payload&gt;, lower-case format,
@@ -53,23 +57,29 @@ namespace Seedream.Imaging
             }
 
             string description = $"data:image/{format} ({dataUri.Length - comma - 1:N0} base64 chars)";
-            ImageHeader header = CheckImage(Convert.FromBase64String(dataUri.Substring(comma + 1)), $"the data URI {description}");
+            byte[] bytes = Convert.FromBase64String(dataUri.Substring(comma + 1));
+            ImageHeader header = CheckImage(bytes, $"the data URI {description}");
             if (header.MimeSubtype != format)
             {
                 throw new InvalidDataException($"the data URI {description} says image/{format} but holds a {header.MimeSubtype} image.");
             }
 
-            return new ReferenceImage(dataUri, description);
+            return new ReferenceImage(dataUri, description, Recorded(SeedreamReferenceKind.DataUri, null, bytes, header));
         }
 
         /// <summary>An image held in memory (a Base64Json result), checked like a file and sent as a data URI.</summary>
-        public static ReferenceImage FromBytes(byte[] bytes, string description) => Encode(bytes, description, description);
+        public static ReferenceImage FromBytes(byte[] bytes, string description) =>
+            Encode(bytes, description, description, SeedreamReferenceKind.Result, description);
 
-        private static ReferenceImage Encode(byte[] bytes, string what, string description)
+        private static ReferenceImage Encode(byte[] bytes, string what, string description, SeedreamReferenceKind kind, string name)
         {
             ImageHeader header = CheckImage(bytes, what);
-            return new ReferenceImage($"data:image/{header.MimeSubtype};base64,{Convert.ToBase64String(bytes)}", description);
+            return new ReferenceImage($"data:image/{header.MimeSubtype};base64,{Convert.ToBase64String(bytes)}", description, Recorded(kind, name, bytes, header));
         }
+
+        /// <summary>The record of bytes sent: hashed here, once, while they are in memory anyway.</summary>
+        private static SeedreamReference Recorded(SeedreamReferenceKind kind, string? name, byte[] bytes, ImageHeader header) =>
+            new SeedreamReference { Kind = kind, Name = name, Sha256 = Sha256Hash.Hex(bytes), Format = header.MimeSubtype };
 
         /// <summary>
         /// Reads a local image: checks its format by magic bytes, its size, and its dimensions from the header,
@@ -92,7 +102,7 @@ namespace Seedream.Imaging
                 throw new InvalidDataException(TooLarge($"the image file '{name}'", file.Length));
             }
 
-            return Encode(File.ReadAllBytes(file.FullName), $"the image file '{name}'", name);
+            return Encode(File.ReadAllBytes(file.FullName), $"the image file '{name}'", name, SeedreamReferenceKind.File, name);
         }
 
         /// <summary>The per-image rules of the API for bytes about to be sent: size, a known format by magic bytes, dimensions.</summary>
