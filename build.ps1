@@ -6,6 +6,8 @@
     Tasks:
       Build    (default) writes an importable module to out/Seedream.
       Test     builds, runs the xUnit and Pester suites, prints 'N passed, N failed', exits non-zero on failure.
+      TestDesktop  builds, then runs tests/Seedream.DesktopTests (net472) on Mono against the fake API with the module's
+               shipped DLLs, as Windows PowerShell loads them; prints 'N passed, N failed'. Needs Mono (.ci/run installs it).
       Demo     starts the fake Seedream API and runs a short pipeline against it, saving images under out/demo.
       Package  writes a PowerShell Gallery package (Seedream.<version>.nupkg) under out/.
       Bench    runs the benchmarks against the fake API and prints a table (not part of Test).
@@ -17,7 +19,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Package', 'Bench')]
+    [ValidateSet('Build', 'Test', 'TestDesktop', 'Demo', 'Package', 'Bench')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -115,6 +117,59 @@ function Invoke-Test {
     if ($failed -gt 0) { exit 1 }
 }
 
+function Invoke-TestDesktop {
+    # The desktop-runtime lane: the module's netstandard2.0 build on a .NET Framework-like runtime (Mono), loaded from
+    # out/Seedream with the DLLs it ships. Mono's HttpClientHandler is switched to its HttpWebRequest-based handler,
+    # the closest it has to .NET Framework's. See CONTRIBUTING.md for what this lane can and cannot prove.
+    $mono = Get-Command mono -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+    if (-not $mono) { throw 'Mono is not installed (apt-get install --no-install-recommends mono-devel); .ci/run installs it.' }
+    Invoke-Build
+    $testsOut = Join-Path $Out 'desktoptests'
+    Write-Host 'Building the desktop tests (net472)'
+    Invoke-Dotnet build (Join-Path $Root 'tests/Seedream.DesktopTests/Seedream.DesktopTests.csproj') -c $Configuration -o $testsOut `
+        --nologo -v quiet "-p:SeedreamModulePath=$ModuleOut$([IO.Path]::DirectorySeparatorChar)"
+    $results = Join-Path $Out 'test-results'
+    New-Item -ItemType Directory -Path $results -Force | Out-Null
+    $xml = Join-Path $results 'desktop.xml'
+    Remove-Item $xml -ErrorAction SilentlyContinue
+
+    Write-Host "Running the desktop tests on $(& $mono.Source --version | Select-Object -First 1)"
+    $saved = @{}
+    $environment = @{
+        SEEDREAM_DESKTOP_MODULE      = $ModuleOut
+        SEEDREAM_DESKTOP_FAKEAPI     = Join-Path $FakeApiOut 'Seedream.FakeApi.dll'
+        SEEDREAM_DESKTOP_DOTNET      = (Get-Command dotnet -CommandType Application | Select-Object -First 1).Source
+        XA_HTTP_CLIENT_HANDLER_TYPE  = 'System.Net.Http.MonoWebRequestHandler'
+    }
+    foreach ($name in $environment.Keys) {
+        $saved[$name] = [Environment]::GetEnvironmentVariable($name)
+        [Environment]::SetEnvironmentVariable($name, $environment[$name])
+    }
+    try {
+        & $mono.Source --debug (Join-Path $testsOut 'runner/xunit.console.exe') (Join-Path $testsOut 'Seedream.DesktopTests.dll') `
+            -xml $xml -noshadow -nologo -maxthreads 2 | Out-Host
+    }
+    finally {
+        foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+    }
+
+    $passed = 0
+    $failed = 0
+    if (Test-Path $xml) {
+        foreach ($assembly in ([xml](Get-Content $xml -Raw)).SelectNodes('/assemblies/assembly')) {
+            $passed += [int]$assembly.GetAttribute('passed')
+            $failed += [int]$assembly.GetAttribute('failed') + [int]$assembly.GetAttribute('errors')
+            if ([int]$assembly.GetAttribute('total') -eq 0) { $failed++ }
+        }
+    }
+    else {
+        Write-Warning 'xunit.console wrote no results; counting the desktop lane as one failure.'
+        $failed = 1
+    }
+    Write-Host "$passed passed, $failed failed"
+    if ($failed -gt 0) { exit 1 }
+}
+
 function Invoke-Demo {
     Invoke-Build
     Import-Module (Join-Path $Root 'tests/Pester/Seedream.TestHelpers.psm1') -Force
@@ -140,6 +195,7 @@ function Invoke-Demo {
 switch ($Task) {
     'Build' { Invoke-Build }
     'Test' { Invoke-Test }
+    'TestDesktop' { Invoke-TestDesktop }
     'Demo' { Invoke-Demo }
     'Package' { Invoke-Build; $null = & (Join-Path $Root '.build/New-GalleryPackage.ps1') -ModulePath $ModuleOut -OutputPath $Out }
     'Bench' { Invoke-Build; & (Join-Path $Root 'tests/Bench/Invoke-Benchmarks.ps1') -ModulePath $ModuleOut -FakeApiPath $FakeApiOut }

@@ -1,8 +1,7 @@
 using System;
-using System.IO;
 using System.Management.Automation;
 using System.Net;
-using System.Reflection;
+using System.Runtime.CompilerServices;
 
 namespace Seedream
 {
@@ -11,15 +10,17 @@ namespace Seedream
     /// PowerShell 7 resolves the module's dependencies itself, but its runtime must be at least as new as the
     /// System.Text.Json the module is built against (8.0: PowerShell 7.4): an older one cannot load it, so the
     /// import stops with a clear message instead of failing at the first request.
-    /// Windows PowerShell (.NET Framework) has no binding redirects for a module's dependencies, so requests for
-    /// System.Text.Json and friends at other versions are answered from the module folder. It may also still offer
-    /// only TLS 1.0/1.1, which the providers refuse: TLS 1.2 is added then, but a process that leaves the choice to
-    /// the operating system (SystemDefault) is left alone, so TLS 1.3 stays possible.
+    /// Windows PowerShell (.NET Framework) has no binding redirects for a module's dependencies: the module's own
+    /// requests for its dependencies are answered from the module folder (<see cref="ModuleDependencyResolver"/>).
+    /// It may also still offer only TLS 1.0/1.1, which the providers refuse: TLS 1.2 is added then, but a process that
+    /// leaves the choice to the operating system (SystemDefault) is left alone, so TLS 1.3 stays possible.
+    /// The Desktop-only code sits in methods of its own that the JIT does not inline, so PowerShell 7 never compiles
+    /// it and never loads what it touches (ServicePointManager lives in System.Net.Requests there).
     /// </summary>
     public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
     {
         private const int MinimumCoreRuntime = 8;
-        private static readonly string ModuleFolder = Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location) ?? "";
+        private static ModuleDependencyResolver? _resolver;
 
         private static bool IsDesktop =>
             System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal);
@@ -37,7 +38,28 @@ namespace Seedream
                 return;
             }
 
-            AppDomain.CurrentDomain.AssemblyResolve += ResolveFromModuleFolder;
+            OnDesktopImport();
+        }
+
+        public void OnRemove(PSModuleInfo psModuleInfo)
+        {
+            if (IsDesktop)
+            {
+                OnDesktopRemove();
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void OnDesktopImport()
+        {
+            _resolver ??= new ModuleDependencyResolver(typeof(ModuleInitializer).Assembly);
+            _resolver.Install();
+            AddTls12();
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void AddTls12()
+        {
             SecurityProtocolType protocols = ServicePointManager.SecurityProtocol;
             if (protocols != 0 && (protocols & SecurityProtocolType.Tls12) == 0)
             {
@@ -45,19 +67,7 @@ namespace Seedream
             }
         }
 
-        public void OnRemove(PSModuleInfo psModuleInfo)
-        {
-            if (IsDesktop)
-            {
-                AppDomain.CurrentDomain.AssemblyResolve -= ResolveFromModuleFolder;
-            }
-        }
-
-        /// <summary>Answers only for assemblies shipped in the module folder, whatever version was asked for.</summary>
-        private static Assembly? ResolveFromModuleFolder(object? sender, ResolveEventArgs args)
-        {
-            string candidate = Path.Combine(ModuleFolder, new AssemblyName(args.Name).Name + ".dll");
-            return File.Exists(candidate) ? Assembly.LoadFrom(candidate) : null;
-        }
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void OnDesktopRemove() => _resolver?.Uninstall();
     }
 }

@@ -104,7 +104,7 @@ Describe 'File names' {
         ) {
             $folder = New-Folder
             $images = @(New-SeedreamImage -Prompt 'race one'; New-SeedreamImage -Prompt 'race two')
-            Add-FakeFault $Fake @{ target = 'download'; holdAfterBytes = 100; times = 2 }
+            Add-FakeFault $Fake @{ target = 'download'; stallAfterBytes = 100; times = 2 }
             $script = '$args[0] | Save-SeedreamResult -Path $args[1] -NameTemplate same -Force:$args[2] -NoProvenance'
             $runs = foreach ($image in $images) {
                 $ps = New-ChildPowerShell -Script $script -ProgressPreference SilentlyContinue

@@ -40,7 +40,7 @@ Describe 'Progress' {
     It 'one large download shows its bytes and a percentage between 0 and 100 while it runs' {
         Set-FakeSetting $Fake -ImagePaddingBytes (4MB)
         $image = New-SeedreamImage -Prompt 'large'
-        Add-FakeFault $Fake @{ target = 'download'; holdAfterBytes = 2MB }
+        Add-FakeFault $Fake @{ target = 'download'; stallAfterBytes = 2MB }
         $child = Start-Child -Script '$args[0] | Save-SeedreamResult -Path $args[1]' -Arguments $image, (Join-Path $Folder 'large')
         try {
             # Held after 2 MB of about 4 MB: the bar must show bytes counted and a percentage that moved.

@@ -18,7 +18,7 @@ Describe 'Reliability' {
             @{ Name = '503 twice, then success (backoff)'; Rules = @(@{ status = 503; times = 2 }); Arguments = @{}; Outcome = 'success'; Attempts = 3 }
             @{ Name = '429 with retry-after-ms, then success'; Rules = @(@{ status = 429; retryAfterMs = 20 }); Arguments = @{}; Outcome = 'success'; Attempts = 2 }
             @{ Name = '408, then success'; Rules = @(@{ status = 408; retryAfterMs = 1 }); Arguments = @{}; Outcome = 'success'; Attempts = 2 }
-            @{ Name = 'dropped connection, then success'; Rules = @(@{ drop = $true }); Arguments = @{}; Outcome = 'success'; Attempts = 2 }
+            @{ Name = 'dropped after the request was sent: not repeated (may be billed)'; Rules = @(@{ drop = $true }); Arguments = @{}; Outcome = 'Seedream.ResponseBroken'; Attempts = 1 }
             @{ Name = '429 every time'; Rules = @(@{ status = 429; retryAfterMs = 1; times = 3 }); Arguments = @{}; Outcome = 'Seedream.RateLimited'; Attempts = 3 }
             @{ Name = '-MaxRetryCount 0 turns retries off'; Rules = @(@{ status = 503 }); Arguments = @{ MaxRetryCount = 0 }; Outcome = 'Seedream.ServerError'; Attempts = 1 }
             @{ Name = '400 not retried'; Rules = @(@{ status = 400; message = 'size is wrong' }); Arguments = @{}; Outcome = 'Seedream.InvalidParameter'; Attempts = 1 }
@@ -27,7 +27,10 @@ Describe 'Reliability' {
             @{ Name = '403 not retried'; Rules = @(@{ status = 403 }); Arguments = @{}; Outcome = 'Seedream.AccessDenied'; Attempts = 1 }
             @{ Name = '404 not retried'; Rules = @(@{ status = 404 }); Arguments = @{}; Outcome = 'Seedream.ModelNotFound'; Attempts = 1 }
             @{ Name = '429 QuotaExceeded not retried'; Rules = @(@{ status = 429; code = 'QuotaExceeded'; retryAfterMs = 1 }); Arguments = @{}; Outcome = 'Seedream.QuotaExceeded'; Attempts = 1 }
-            @{ Name = 'dropped connection every time'; Rules = @(@{ drop = $true; times = 2 }); Arguments = @{ MaxRetryCount = 1 }; Outcome = 'Seedream.ConnectionFailed'; Attempts = 2 }
+            @{ Name = 'stalled answer past -StreamIdleTimeoutSec'; Rules = @(@{ stallAfterBytes = 30 }); Arguments = @{ StreamIdleTimeoutSec = 1 }; Outcome = 'Seedream.Timeout'; Attempts = 1 }
+            @{ Name = 'retry-after-ms Infinity, then success'; Rules = @(@{ status = 429; retryAfterMsText = 'Infinity' }); Arguments = @{}; Outcome = 'success'; Attempts = 2 }
+            @{ Name = '200 with a root error'; Rules = @(@{ body = '{"error":{"code":"InternalServiceError","message":"busy"}}' }); Arguments = @{}; Outcome = 'Seedream.ApiError'; Attempts = 1 }
+            @{ Name = '200 with an empty data[]'; Rules = @(@{ body = '{"model":"m","created":1,"data":[]}' }); Arguments = @{}; Outcome = 'Seedream.InvalidResponse'; Attempts = 1 }
             @{ Name = 'truncated body not retried'; Rules = @(@{ truncate = $true }); Arguments = @{}; Outcome = 'Seedream.ResponseBroken'; Attempts = 1 }
             @{ Name = 'malformed JSON not retried'; Rules = @(@{ malformed = $true }); Arguments = @{}; Outcome = 'Seedream.InvalidResponse'; Attempts = 1 }
             @{ Name = 'HTML error page'; Rules = @(@{ html = $true; status = 502 }); Arguments = @{ MaxRetryCount = 0 }; Outcome = 'Seedream.ServerError'; Attempts = 1 }

@@ -140,6 +140,8 @@ internal sealed class ControlRoutes(ServerState state, Action requestShutdown)
                 else w.WriteNullValue();
                 w.WriteString("receivedAt", r.ReceivedAt);
                 w.WriteBoolean("aborted", r.Aborted);
+                w.WriteString("userAgent", r.UserAgent);
+                w.WriteString("expect", r.Expect);
                 w.WriteEndObject();
             }
             w.WriteEndArray();

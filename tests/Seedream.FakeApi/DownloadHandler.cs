@@ -10,7 +10,7 @@ internal sealed class DownloadHandler(ServerState state)
         {
             var entry = state.Recorder.Add(requestId, FaultRule.DownloadTarget, context.Request,
                 state.CheckAuthorization(context.Request), null, null);
-            var exchange = new HttpExchange(context, requestId, entry, state.Faults.Take(FaultRule.DownloadTarget), state.Hold);
+            var exchange = new HttpExchange(context, requestId, entry, state.Faults.Take(FaultRule.DownloadTarget), state);
             if (await exchange.ApplyImmediateFaultAsync(FaultRule.DownloadTarget)) return;
 
             var name = context.Request.RouteValues["name"] as string ?? "";

@@ -7,7 +7,7 @@ namespace Seedream.FakeApi;
 /// <summary>Writes the server-sent events of a streamed generation, honouring the stream faults.</summary>
 internal sealed class EventStreamWriter(HttpExchange exchange, ServerState state, GenerationRequest request, long created)
 {
-    private static readonly byte[] Done = "data: [DONE]\n\n"u8.ToArray();
+    private readonly string _newline = exchange.Rule?.LineEnding switch { "cr" => "\r", "crlf" => "\r\n", _ => "\n" };
     private int _sent;
     private bool _held;
 
@@ -39,7 +39,7 @@ internal sealed class EventStreamWriter(HttpExchange exchange, ServerState state
             w.WriteNumber("created", created);
             Usage.Write(w, images);
         });
-        await response.Body.WriteAsync(Done, exchange.Aborted);
+        await response.Body.WriteAsync(Encoding.UTF8.GetBytes($"data: [DONE]{_newline}{_newline}"), exchange.Aborted);
         await response.Body.FlushAsync(exchange.Aborted);
     }
 
@@ -104,14 +104,14 @@ internal sealed class EventStreamWriter(HttpExchange exchange, ServerState state
         if (_sent > 0 && delay > 0) await Task.Delay(delay, exchange.Aborted);
 
         var buffer = new ArrayBufferWriter<byte>(1024);
-        buffer.Write(Encoding.UTF8.GetBytes($"event: {name}\ndata: "));
+        buffer.Write(Encoding.UTF8.GetBytes($"event: {name}{_newline}data: "));
         using (var writer = new Utf8JsonWriter(buffer, JsonOutput.Options))
         {
             writer.WriteStartObject();
             writeFields(writer);
             writer.WriteEndObject();
         }
-        buffer.Write("\n\n"u8);
+        buffer.Write(Encoding.UTF8.GetBytes(_newline + _newline));
 
         var body = exchange.Context.Response.Body;
         await body.WriteAsync(buffer.WrittenMemory, exchange.Aborted);

@@ -59,10 +59,31 @@ public sealed class FaultRule
     /// </summary>
     public int? HoldAfterEvents { get; init; }
 
-    /// <summary>Downloads: send this many bytes of the body (with the full Content-Length), then wait for <c>POST /_control/release</c> (or 15 s) before the rest.</summary>
-    public int? HoldAfterBytes { get; init; }
+    /// <summary>Send 200 headers and this many bytes of the body, then nothing until <c>POST /_control/release</c> (or 15 s), then the rest.</summary>
+    public int? StallAfterBytes { get; init; }
 
-    internal bool AnswersImmediately => Drop || Html || Malformed || Status is not null;
+    /// <summary>Send the body without Content-Length (chunked); with <see cref="Truncate"/> the client cannot tell the cut from the length.</summary>
+    public bool Chunked { get; init; }
+
+    /// <summary>Answer 302 with this Location (any scheme: file:// included).</summary>
+    public string? RedirectTo { get; init; }
+
+    /// <summary>A raw <c>retry-after-ms</c> value (<c>1e20</c>, <c>Infinity</c>): takes the place of <see cref="RetryAfterMs"/>.</summary>
+    public string? RetryAfterMsText { get; init; }
+
+    /// <summary>Answer 200 (or <see cref="Status"/>) with this JSON body as is: a root error, an empty data[], no created.</summary>
+    public string? Body { get; init; }
+
+    /// <summary>Unstreamed answers: add an unknown root field <c>"padding"</c> holding a string of this many bytes.</summary>
+    public int? PadBytes { get; init; }
+
+    /// <summary>Send the answer gzip-compressed (Content-Encoding: gzip).</summary>
+    public bool Gzip { get; init; }
+
+    /// <summary>Streams: the line ending of the events, <c>lf</c> (default), <c>crlf</c> or <c>cr</c>.</summary>
+    public string? LineEnding { get; init; }
+
+    internal bool AnswersImmediately => Drop || Html || Malformed || Status is not null || RedirectTo is not null || Body is not null;
 
     internal int EffectiveStatus => Status ?? (Html ? 502 : 500);
 

@@ -19,9 +19,12 @@ internal static class FaultRuleParser
     {
         if (e.ValueKind != JsonValueKind.Object) throw new FormatException("Each fault rule must be a JSON object.");
         string target = FaultRule.GenerateTarget, code = "", message = "", retryAfter = "";
+        string? redirectTo = null, retryAfterMsText = null, body = null, lineEnding = null;
+        int? stallAfterBytes = null, padBytes = null;
+        bool chunked = false, gzip = false;
         bool hasCode = false, hasMessage = false, hasRetryAfter = false;
         int times = 1;
-        int? status = null, retryAfterMs = null, delayMs = null, cutAfter = null, holdAfter = null, holdAfterBytes = null;
+        int? status = null, retryAfterMs = null, delayMs = null, cutAfter = null, holdAfter = null;
         bool drop = false, truncate = false, malformed = false, html = false, errorEvent = false;
         List<int>? slots = null;
 
@@ -53,7 +56,18 @@ internal static class FaultRuleParser
                 case "errorEvent": errorEvent = Bool(p); break;
                 case "cutAfterEvents": cutAfter = Int(p); break;
                 case "holdAfterEvents": holdAfter = Int(p); break;
-                case "holdAfterBytes": holdAfterBytes = Int(p); break;
+                case "stallAfterBytes": stallAfterBytes = Int(p); break;
+                case "chunked": chunked = Bool(p); break;
+                case "redirectTo": redirectTo = String(p); break;
+                case "retryAfterMsText": retryAfterMsText = String(p); break;
+                case "body": body = String(p); break;
+                case "padBytes": padBytes = Int(p); break;
+                case "gzip": gzip = Bool(p); break;
+                case "lineEnding":
+                    lineEnding = String(p);
+                    if (lineEnding is not ("lf" or "crlf" or "cr"))
+                        throw new FormatException("lineEnding must be \"lf\", \"crlf\" or \"cr\".");
+                    break;
                 case "errorSlots":
                     if (v.ValueKind != JsonValueKind.Array) throw new FormatException("errorSlots must be an array of integers.");
                     slots = [];
@@ -87,7 +101,14 @@ internal static class FaultRuleParser
             ErrorEvent = errorEvent,
             CutAfterEvents = cutAfter,
             HoldAfterEvents = holdAfter,
-            HoldAfterBytes = holdAfterBytes,
+            StallAfterBytes = stallAfterBytes,
+            Chunked = chunked,
+            RedirectTo = redirectTo,
+            RetryAfterMsText = retryAfterMsText,
+            Body = body,
+            PadBytes = padBytes,
+            Gzip = gzip,
+            LineEnding = lineEnding,
         };
     }
 

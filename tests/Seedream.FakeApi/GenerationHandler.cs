@@ -21,7 +21,7 @@ internal sealed class GenerationHandler(ServerState state)
             var (body, bodyText) = await ReadBodyAsync(context.Request, context.RequestAborted);
             var authorization = state.CheckAuthorization(context.Request);
             var entry = state.Recorder.Add(requestId, FaultRule.GenerateTarget, context.Request, authorization, body, bodyText);
-            exchange = new HttpExchange(context, requestId, entry, state.Faults.Take(FaultRule.GenerateTarget));
+            exchange = new HttpExchange(context, requestId, entry, state.Faults.Take(FaultRule.GenerateTarget), state);
 
             var latency = state.Settings.LatencyMs;
             if (latency > 0) await Task.Delay(latency, context.RequestAborted);
@@ -50,7 +50,7 @@ internal sealed class GenerationHandler(ServerState state)
             {
                 if (exchange.Rule?.HoldAfterEvents is not null)
                     exchange.Entry.SetHoldReleased(await state.Hold.WaitAsync(ServerState.HoldTimeout, context.RequestAborted));
-                await exchange.SendAsync(200, "application/json; charset=utf-8", BuildResponse(request, created, images));
+                await exchange.SendAsync(200, "application/json; charset=utf-8", BuildResponse(request, created, images, exchange.Rule?.PadBytes ?? 0));
             }
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
@@ -110,12 +110,13 @@ internal sealed class GenerationHandler(ServerState state)
         return images;
     }
 
-    private static byte[] BuildResponse(GenerationRequest request, long created, IReadOnlyList<GeneratedImage> images)
+    private static byte[] BuildResponse(GenerationRequest request, long created, IReadOnlyList<GeneratedImage> images, int padBytes)
     {
-        var buffer = new ArrayBufferWriter<byte>(1024);
+        var buffer = new ArrayBufferWriter<byte>(1024 + padBytes);
         using (var w = new Utf8JsonWriter(buffer, JsonOutput.Options))
         {
             w.WriteStartObject();
+            if (padBytes > 0) w.WriteString("padding", new string('a', padBytes)); // a field the client does not know
             w.WriteString("model", request.Model);
             w.WriteNumber("created", created);
             w.WriteStartArray("data");

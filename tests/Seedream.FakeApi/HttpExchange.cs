@@ -3,8 +3,9 @@ using System.Text;
 namespace Seedream.FakeApi;
 
 /// <summary>One request being answered: its id, its recording and the fault rule it consumed.</summary>
-internal sealed class HttpExchange(HttpContext context, string requestId, RequestEntry entry, FaultRule? rule, HoldGate? holdGate = null)
+internal sealed class HttpExchange(HttpContext context, string requestId, RequestEntry entry, FaultRule? rule, ServerState state)
 {
+    public ServerState State { get; } = state;
     public HttpContext Context { get; } = context;
     public string RequestId { get; } = requestId;
     public RequestEntry Entry { get; } = entry;
@@ -32,13 +33,24 @@ internal sealed class HttpExchange(HttpContext context, string requestId, Reques
         Context.Abort();
     }
 
-    /// <summary>Sends a complete body, or with a truncate rule: full Content-Length, about half the body, abort.</summary>
+    /// <summary>
+    /// Sends a complete body, or as the rule says: truncate (full Content-Length, about half the body, abort), chunked
+    /// (no Content-Length), gzip (compressed, Content-Encoding: gzip), stallAfterBytes (part, then nothing until released).
+    /// </summary>
     public async Task SendAsync(int status, string contentType, byte[] body)
     {
         var response = Context.Response;
         response.StatusCode = status;
         response.ContentType = contentType;
-        response.ContentLength = body.Length;
+        if (Rule is { Gzip: true })
+        {
+            using var compressed = new MemoryStream();
+            using (var gzip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true))
+                gzip.Write(body);
+            body = compressed.ToArray();
+            response.Headers.ContentEncoding = "gzip";
+        }
+        if (Rule is not { Chunked: true }) response.ContentLength = body.Length;
         Entry.SetStatus(status);
         if (Rule is { Truncate: true })
         {
@@ -46,12 +58,13 @@ internal sealed class HttpExchange(HttpContext context, string requestId, Reques
             await AbortAfterFlushAsync();
             return;
         }
-        if (Rule is { HoldAfterBytes: int held } && held < body.Length && status < 400 && holdGate is not null)
+        if (Rule is { StallAfterBytes: { } stall })
         {
-            await response.Body.WriteAsync(body.AsMemory(0, held), Aborted);
+            var first = Math.Min(Math.Max(0, stall), body.Length);
+            await response.Body.WriteAsync(body.AsMemory(0, first), Aborted);
             await response.Body.FlushAsync(Aborted);
-            Entry.SetHoldReleased(await holdGate.WaitAsync(ServerState.HoldTimeout, Aborted));
-            await response.Body.WriteAsync(body.AsMemory(held), Aborted);
+            Entry.SetHoldReleased(await State.Hold.WaitAsync(ServerState.HoldTimeout, Aborted));
+            await response.Body.WriteAsync(body.AsMemory(first), Aborted);
             return;
         }
         await response.Body.WriteAsync(body, Aborted);
@@ -76,6 +89,20 @@ internal sealed class HttpExchange(HttpContext context, string requestId, Reques
         var response = Context.Response;
         if (Rule.RetryAfter is not null) response.Headers.RetryAfter = Rule.RetryAfter;
         if (Rule.RetryAfterMs is not null) response.Headers["retry-after-ms"] = Rule.RetryAfterMs.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (Rule.RetryAfterMsText is not null) response.Headers["retry-after-ms"] = Rule.RetryAfterMsText;
+
+        if (Rule.RedirectTo is not null)
+        {
+            response.Headers.Location = Rule.RedirectTo;
+            await SendAsync(302, "text/plain; charset=utf-8", Encoding.UTF8.GetBytes("Found"));
+            return true;
+        }
+
+        if (Rule.Body is not null)
+        {
+            await SendAsync(Rule.Status ?? 200, "application/json; charset=utf-8", Encoding.UTF8.GetBytes(Rule.Body));
+            return true;
+        }
 
         if (Rule.Html)
         {

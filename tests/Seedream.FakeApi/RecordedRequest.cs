@@ -13,6 +13,8 @@ namespace Seedream.FakeApi;
 /// <param name="HoldReleased">For a held answer: true if released, false if the hold timed out; else null.</param>
 /// <param name="ReceivedAt">When the fake received the request (its own clock).</param>
 /// <param name="Aborted">True when the client closed the connection before the answer was complete.</param>
+/// <param name="UserAgent">The User-Agent header as sent, or null.</param>
+/// <param name="Expect">The Expect header as sent (100-continue), or null.</param>
 public sealed record RecordedRequest(
     string Id,
     string Target,
@@ -27,4 +29,6 @@ public sealed record RecordedRequest(
     int EventsSent,
     bool? HoldReleased,
     DateTimeOffset ReceivedAt,
-    bool Aborted = false);
+    bool Aborted = false,
+    string? UserAgent = null,
+    string? Expect = null);

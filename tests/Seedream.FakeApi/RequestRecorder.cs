@@ -46,7 +46,9 @@ internal sealed class RequestRecorder
     {
         var snapshot = new RecordedRequest(
             id, target, request.Method, request.Path.Value ?? "", request.QueryString.Value ?? "",
-            authorization, request.ContentType, body, bodyText, 0, 0, null, DateTimeOffset.UtcNow);
+            authorization, request.ContentType, body, bodyText, 0, 0, null, DateTimeOffset.UtcNow,
+            UserAgent: request.Headers.UserAgent.Count > 0 ? request.Headers.UserAgent.ToString() : null,
+            Expect: request.Headers.Expect.Count > 0 ? request.Headers.Expect.ToString() : null);
         lock (_gate)
         {
             var entry = new RequestEntry(_gate, snapshot);

@@ -152,11 +152,15 @@ public sealed class SeedreamClientTests : FakeServerTests
     }
 
     [Fact]
-    public async Task DroppedConnection_IsRetried()
+    public async Task DroppedAfterTheRequestWasSent_IsNotRepeated_AndMayBeBilled()
     {
+        // The fake reads the whole request, then closes the connection: it could have been generating (and billing).
         Server.AddFaults(new FaultRule { Drop = true });
-        GenerationResult result = await Client().GenerateAsync(Request(), null, CancellationToken.None);
-        Assert.Equal(2, result.Attempts);
+        var error = await Assert.ThrowsAsync<SeedreamTransportException>(() => Client().GenerateAsync(Request(), null, CancellationToken.None));
+        Assert.True(error.MayHaveBeenBilled);
+        Assert.Equal(1, error.Attempts);
+        Assert.Contains("after the whole request was sent", error.Message);
+        Assert.Single(Server.Requests);
     }
 
     [Fact]

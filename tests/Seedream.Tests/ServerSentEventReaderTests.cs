@@ -160,11 +160,11 @@ public sealed class ServerSentEventReaderTests
             "event: a\r\ndata: {\"x\":\"é\"}\r\n\r\n" +
             "data: line one\ndata:line two\r\n: comment between\nid: 7\ndata\ndata: \r\nevent: late\n\n" +
             ": keep-alive\n\nevent: no data\n\n" +
-            "data:\r\r\n\n" +
+            "data:\r\r\n\n" + // a lone CR ends a line too: "data:", then a blank line (CRLF), then another (LF)
             "data: [DONE]\n\n");
 
         Assert.Equal(
-            [new ReadEvent("a", "{\"x\":\"é\"}"), new ReadEvent("late", "line one\nline two\n\n"), new ReadEvent(null, "\r"), new ReadEvent(null, "[DONE]")],
+            [new ReadEvent("a", "{\"x\":\"é\"}"), new ReadEvent("late", "line one\nline two\n\n"), new ReadEvent(null, ""), new ReadEvent(null, "[DONE]")],
             events);
     }
 

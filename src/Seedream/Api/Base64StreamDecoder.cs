@@ -142,6 +142,10 @@ namespace Seedream.Api
                 {
                     case OperationStatus.Done when base64.IsEmpty:
                         return;
+                    case OperationStatus.NeedMoreData when !isFinalBlock && base64.IsEmpty:
+                        // Whole groups, all decoded. The System.Memory that Windows PowerShell loads (the netstandard2.0
+                        // build the module ships) answers NeedMoreData here where .NET answers Done: both mean "go on".
+                        return;
                     case OperationStatus.DestinationTooSmall when _currentLength == ChunkCapacity:
                         continue;
                     default:

@@ -32,9 +32,20 @@ namespace Seedream.Api
             return json;
         }
 
+        /// <summary>
+        /// As <see cref="ReadAsync(Stream, GenerationResult, CancellationToken)"/>, holding no value but b64_json longer than
+        /// <paramref name="maxValueBytes"/> (a longer one raises <see cref="AnswerTooLargeException"/>; unknown fields are skipped whatever their size).
+        /// </summary>
+        internal static Task ReadBoundedAsync(Stream stream, GenerationResult result, int maxValueBytes, CancellationToken cancellationToken) =>
+            ReadRootAsync(new IncrementalJsonReader(stream, InitialBufferSize, maxValueBytes), result, cancellationToken);
+
         /// <summary>One stream event's data, read to its end; null for the stream's closing "[DONE]".</summary>
         internal static Task<GenerationEventData?> ReadEventAsync(Stream data, CancellationToken cancellationToken) =>
             ReadEventAsync(new IncrementalJsonReader(data, InitialBufferSize), cancellationToken);
+
+        /// <summary>One stream event's data, holding no value but b64_json longer than <paramref name="maxValueBytes"/>.</summary>
+        internal static Task<GenerationEventData?> ReadEventAsync(Stream data, int maxValueBytes, CancellationToken cancellationToken) =>
+            ReadEventAsync(new IncrementalJsonReader(data, InitialBufferSize, maxValueBytes), cancellationToken);
 
         internal static async Task<GenerationEventData?> ReadEventAsync(IncrementalJsonReader json, CancellationToken cancellationToken)
         {
@@ -86,12 +97,25 @@ namespace Seedream.Api
             DateTimeOffset? created = null;
             List<GeneratedImage>? images = null;
             GenerationUsage? usage = null;
+            ApiError? error = null;
             while (await json.PropertyNameAsync(cancellationToken).ConfigureAwait(false) is string name)
             {
                 switch (name)
                 {
                     case "model":
                         model = await json.StringValueAsync(cancellationToken).ConfigureAwait(false);
+                        break;
+                    case "error":
+                        JsonTokenType errorToken = await json.NextAsync(cancellationToken).ConfigureAwait(false);
+                        if (errorToken == JsonTokenType.StartObject)
+                        {
+                            error = await ReadErrorAsync(json, cancellationToken).ConfigureAwait(false);
+                        }
+                        else
+                        {
+                            await json.SkipRestOfValueAsync(errorToken, cancellationToken).ConfigureAwait(false);
+                        }
+
                         break;
                     case "created":
                         created = await CreatedValueAsync(json, cancellationToken).ConfigureAwait(false) ?? created;
@@ -136,6 +160,8 @@ namespace Seedream.Api
             {
                 result.Usage = usage;
             }
+
+            result.Error = error ?? result.Error;
         }
 
         private static async Task ExpectObjectAsync(IncrementalJsonReader json, string what, CancellationToken cancellationToken)

@@ -66,6 +66,10 @@ namespace Seedream.Api
         public DateTimeOffset Created { get; set; }
         public IList<GeneratedImage> Images { get; } = new List<GeneratedImage>();
         public GenerationUsage? Usage { get; set; }
+
+        /// <summary>A root "error" object of a success answer (a gateway's way to fail with 200); null when there is none.</summary>
+        public ApiError? Error { get; set; }
+
         public string? RequestId { get; set; }
         public int StatusCode { get; set; }
         public int Attempts { get; set; }

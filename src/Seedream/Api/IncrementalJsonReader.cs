@@ -12,11 +12,17 @@ namespace Seedream.Api
     /// buffer that grows only for a single long token), and decodes base64 strings straight to bytes while they
     /// arrive (<see cref="Base64StreamDecoder"/>), so such a string is never held whole. It knows JSON, not the API:
     /// <see cref="GenerationBodyReader"/> says which fields mean what. Malformed JSON raises <see cref="JsonException"/>,
-    /// invalid base64 <see cref="FormatException"/>.
+    /// invalid base64 <see cref="FormatException"/>. A value that is skipped is never held whole either: a long string
+    /// there is read past byte by byte. Any other single token longer than the bound raises
+    /// <see cref="AnswerTooLargeException"/>.
     /// </summary>
     internal sealed class IncrementalJsonReader
     {
+        /// <summary>The buffer size from which a skipped string is read past instead of gathered.</summary>
+        internal const int SkipScanSize = 64 * 1024;
+
         private readonly Stream _stream;
+        private readonly int _maxTokenBytes;
         private readonly byte[] _one = new byte[1];
         private readonly Stack<byte[]> _spareChunks = new Stack<byte[]>();
         private byte[] _buffer;
@@ -31,9 +37,17 @@ namespace Seedream.Api
         private long? _integer;
 
         public IncrementalJsonReader(Stream stream, int initialBufferSize)
+            : this(stream, initialBufferSize, int.MaxValue)
+        {
+        }
+
+        /// <param name="maxTokenBytes">The longest single token held (a string that is used, a property name); b64_json
+        /// and skipped values are not held, so not bounded by it.</param>
+        public IncrementalJsonReader(Stream stream, int initialBufferSize, int maxTokenBytes)
         {
             _stream = stream;
-            _buffer = new byte[Math.Max(1, initialBufferSize)];
+            _maxTokenBytes = Math.Max(1, maxTokenBytes);
+            _buffer = new byte[Math.Max(1, Math.Min(initialBufferSize, _maxTokenBytes))];
             _state = new JsonReaderState(new JsonReaderOptions { MaxDepth = 64 });
         }
 
@@ -126,8 +140,96 @@ namespace Seedream.Api
 
         public async Task SkipValueAsync(CancellationToken cancellationToken)
         {
-            JsonTokenType token = await NextAsync(cancellationToken).ConfigureAwait(false);
+            JsonTokenType token = await NextSkippingAsync(cancellationToken).ConfigureAwait(false);
             await SkipRestOfValueAsync(token, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>The next token of a value being skipped: a long string is read past, never gathered.</summary>
+        private async Task<JsonTokenType> NextSkippingAsync(CancellationToken cancellationToken)
+        {
+            while (!TryReadToken(textWanted: false))
+            {
+                if (_end - _start == _buffer.Length && _buffer.Length >= SkipScanSize && await TrySkipLongStringAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    continue;
+                }
+
+                await FillAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return _tokenType;
+        }
+
+        /// <summary>
+        /// When the unread bytes start (after whitespace and at most one ',' or ':') with a string that does not fit the
+        /// buffer, reads past its content and leaves an empty string ("") in its place for the JSON reader, as the
+        /// b64_json reader does. False, with nothing changed, when they do not start with a string.
+        /// </summary>
+        private async Task<bool> TrySkipLongStringAsync(CancellationToken cancellationToken)
+        {
+            int p = _start;
+            while (p < _end && IsWhitespace(_buffer[p]))
+            {
+                p++;
+            }
+
+            byte separator = 0;
+            if (p < _end && (_buffer[p] == (byte)',' || _buffer[p] == (byte)':'))
+            {
+                separator = _buffer[p++];
+                while (p < _end && IsWhitespace(_buffer[p]))
+                {
+                    p++;
+                }
+            }
+
+            if (p >= _end || _buffer[p] != (byte)'"')
+            {
+                return false;
+            }
+
+            // Kept: the separator, if any, and the opening quote; the content is dropped as it is read.
+            int keep = 0;
+            if (separator != 0)
+            {
+                _buffer[_start + keep++] = separator;
+            }
+
+            _buffer[_start + keep++] = (byte)'"';
+            int scan = p + 1;
+            bool escaped = false;
+            while (true)
+            {
+                for (; scan < _end; scan++)
+                {
+                    byte b = _buffer[scan];
+                    if (escaped)
+                    {
+                        escaped = false;
+                    }
+                    else if (b == (byte)'\\')
+                    {
+                        escaped = true;
+                    }
+                    else if (b == (byte)'"')
+                    {
+                        // The closing quote and what follows move up behind the kept bytes: "" is left.
+                        int destination = _start + keep;
+                        Buffer.BlockCopy(_buffer, scan, _buffer, destination, _end - scan);
+                        _end = destination + (_end - scan);
+                        return true;
+                    }
+                }
+
+                _end = _start + keep;
+                await FillAsync(cancellationToken).ConfigureAwait(false);
+                if (_end == _start + keep)
+                {
+                    throw new JsonException("The answer ended inside a string.");
+                }
+
+                scan = _start + keep;
+            }
         }
 
         /// <summary>After a value's first token: reads to the end of the object or array it opened, if any.</summary>
@@ -141,7 +243,7 @@ namespace Seedream.Api
             int depth = first == JsonTokenType.StartObject || first == JsonTokenType.StartArray ? 1 : 0;
             while (depth > 0)
             {
-                switch (await NextAsync(cancellationToken).ConfigureAwait(false))
+                switch (await NextSkippingAsync(cancellationToken).ConfigureAwait(false))
                 {
                     case JsonTokenType.StartObject:
                     case JsonTokenType.StartArray:
@@ -356,7 +458,13 @@ namespace Seedream.Api
             int pending = _end - _start;
             if (pending == _buffer.Length)
             {
-                var larger = new byte[NextBufferSize(_buffer.Length)];
+                if (_buffer.Length >= _maxTokenBytes)
+                {
+                    throw new AnswerTooLargeException(
+                        $"A single value in the answer is longer than {_maxTokenBytes:N0} bytes, the most the module holds for anything but b64_json.");
+                }
+
+                var larger = new byte[Math.Min(NextBufferSize(_buffer.Length), _maxTokenBytes)];
                 Buffer.BlockCopy(_buffer, _start, larger, 0, pending);
                 _buffer = larger;
                 _start = 0;

@@ -91,7 +91,7 @@ namespace Seedream.Api
                 foreach (KeyValuePair<string, object?> pair in extra)
                 {
                     json.WritePropertyName(pair.Key);
-                    WriteValue(json, pair.Value, forDisplay);
+                    WriteValue(json, pair.Value, forDisplay, pair.Key);
                 }
 
                 json.WriteEndObject();
@@ -106,14 +106,21 @@ namespace Seedream.Api
             using var buffer = new MemoryStream();
             using (var json = new Utf8JsonWriter(buffer))
             {
-                WriteValue(json, value, forDisplay: true);
+                WriteValue(json, value, forDisplay: true, path: "AdditionalBody");
             }
 
             return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
         }
 
-        /// <summary>Writes plain .NET values (what a PowerShell hashtable holds once unwrapped) as JSON.</summary>
-        private static void WriteValue(Utf8JsonWriter json, object? value, bool forDisplay)
+        /// <summary>
+        /// Writes plain .NET values (what a PowerShell hashtable holds once unwrapped) as JSON. Leaf values are written by
+        /// System.Text.Json as the invariant JSON forms: numbers as they are (a double in its shortest round-trip form,
+        /// never through decimal), dates and times as ISO 8601, Guids as strings. A number JSON cannot carry (NaN,
+        /// Infinity) is a <see cref="SeedreamValidationException"/> for -AdditionalBody, raised before anything is sent
+        /// (for display it is written as a string).
+        /// </summary>
+        /// <param name="path">Where the value sits (a.b[2]), for the message.</param>
+        private static void WriteValue(Utf8JsonWriter json, object? value, bool forDisplay, string path)
         {
             switch (value)
             {
@@ -132,24 +139,58 @@ namespace Seedream.Api
                 case ulong big:
                     json.WriteNumberValue(big);
                     break;
-                case float or double or decimal:
-                    json.WriteNumberValue(Convert.ToDecimal(value, CultureInfo.InvariantCulture));
+                case float single:
+                    if (IsFinite(single, path, forDisplay, json))
+                    {
+                        json.WriteNumberValue(single);
+                    }
+
+                    break;
+                case double number:
+                    if (IsFinite(number, path, forDisplay, json))
+                    {
+                        json.WriteNumberValue(number);
+                    }
+
+                    break;
+                case decimal exact:
+                    json.WriteNumberValue(exact);
+                    break;
+                case DateTime time:
+                    json.WriteStringValue(time);
+                    break;
+                case DateTimeOffset moment:
+                    json.WriteStringValue(moment);
+                    break;
+                case Guid id:
+                    json.WriteStringValue(id);
+                    break;
+                case TimeSpan span:
+                    json.WriteStringValue(span.ToString("c", CultureInfo.InvariantCulture));
+                    break;
+                case char single:
+                    json.WriteStringValue(single.ToString());
+                    break;
+                case Enum named:
+                    json.WriteStringValue(named.ToString());
                     break;
                 case IDictionary dictionary:
                     json.WriteStartObject();
                     foreach (DictionaryEntry entry in dictionary)
                     {
-                        json.WritePropertyName(Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? "");
-                        WriteValue(json, entry.Value, forDisplay);
+                        string key = Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? "";
+                        json.WritePropertyName(key);
+                        WriteValue(json, entry.Value, forDisplay, path + "." + key);
                     }
 
                     json.WriteEndObject();
                     break;
                 case IEnumerable items:
                     json.WriteStartArray();
+                    int index = 0;
                     foreach (object? item in items)
                     {
-                        WriteValue(json, item, forDisplay);
+                        WriteValue(json, item, forDisplay, $"{path}[{index++}]");
                     }
 
                     json.WriteEndArray();
@@ -158,6 +199,28 @@ namespace Seedream.Api
                     json.WriteStringValue(Convert.ToString(value, CultureInfo.InvariantCulture));
                     break;
             }
+        }
+
+        /// <summary>
+        /// True for a number JSON can carry. NaN and Infinity stop the request body with a validation error; in a body
+        /// for display (the -Debug trace, the request record) they are written as the strings they are instead.
+        /// </summary>
+        private static bool IsFinite(double number, string path, bool forDisplay, Utf8JsonWriter json)
+        {
+            if (!double.IsNaN(number) && !double.IsInfinity(number))
+            {
+                return true;
+            }
+
+            string what = double.IsNaN(number) ? "NaN" : number > 0 ? "Infinity" : "-Infinity";
+            if (forDisplay)
+            {
+                json.WriteStringValue(what);
+                return false;
+            }
+
+            throw new SeedreamValidationException("AdditionalBody",
+                $"Parameter -AdditionalBody: '{path}' is {what}, which JSON cannot carry; give a finite number. Nothing was sent.");
         }
 
         /// <summary>Shortens a long value (a data URI, a base64 payload) to its start and its length.</summary>

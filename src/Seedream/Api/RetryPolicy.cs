@@ -64,21 +64,33 @@ namespace Seedream.Api
             statusCode == 400 || statusCode == 401 || statusCode == 403 || statusCode == 404 ||
             (errorCode != null && PermanentLimitCodes.Contains(errorCode, StringComparer.OrdinalIgnoreCase));
 
+        /// <summary>The longest server hint taken as said; a longer one (1e20 ms) is read as this before any conversion.</summary>
+        public static readonly TimeSpan ServerHintCeiling = TimeSpan.FromDays(1);
+
         /// <summary>The wait before retry number <paramref name="retry"/> (1 for the first retry).</summary>
-        public TimeSpan GetDelay(int retry, HttpResponseHeaders? headers, DateTimeOffset now)
+        public TimeSpan GetDelay(int retry, HttpResponseHeaders? headers, DateTimeOffset now) => GetRetryDelay(retry, headers, now).Delay;
+
+        /// <summary>The wait before retry number <paramref name="retry"/>, with what the server asked for and whether it was cut.</summary>
+        public RetryDelay GetRetryDelay(int retry, HttpResponseHeaders? headers, DateTimeOffset now)
         {
             TimeSpan? hint = ServerHint(headers, now);
             if (hint is TimeSpan fromServer)
             {
-                return fromServer > MaxServerDelay ? MaxServerDelay : fromServer;
+                return fromServer > MaxServerDelay
+                    ? new RetryDelay(MaxServerDelay, fromServer, capped: true)
+                    : new RetryDelay(fromServer, fromServer, capped: false);
             }
 
             double backoff = Math.Min(InitialDelay.TotalMilliseconds * Math.Pow(2, retry - 1), MaxDelay.TotalMilliseconds);
             double jitter = 1 - (0.25 * _random());
-            return TimeSpan.FromMilliseconds(backoff * jitter);
+            return new RetryDelay(TimeSpan.FromMilliseconds(backoff * jitter), null, capped: false);
         }
 
-        /// <summary>retry-after-ms, else Retry-After (delta seconds or an HTTP date); null when neither is usable.</summary>
+        /// <summary>
+        /// retry-after-ms, else Retry-After (delta seconds or an HTTP date); null when neither is usable. A value that is
+        /// not a finite number of milliseconds (NaN, Infinity, negative) is ignored; a huge one is read as
+        /// <see cref="ServerHintCeiling"/> before it is converted, so it never overflows.
+        /// </summary>
         public static TimeSpan? ServerHint(HttpResponseHeaders? headers, DateTimeOffset now)
         {
             if (headers is null)
@@ -87,21 +99,22 @@ namespace Seedream.Api
             }
 
             if (headers.TryGetValues("retry-after-ms", out var msValues) &&
-                double.TryParse(msValues.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out double ms) && ms >= 0)
+                double.TryParse(msValues.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out double ms) &&
+                !double.IsNaN(ms) && !double.IsInfinity(ms) && ms >= 0)
             {
-                return TimeSpan.FromMilliseconds(ms);
+                return ms >= ServerHintCeiling.TotalMilliseconds ? ServerHintCeiling : TimeSpan.FromMilliseconds(ms);
             }
 
             RetryConditionHeaderValue? retryAfter = headers.RetryAfter;
             if (retryAfter?.Delta is TimeSpan delta && delta >= TimeSpan.Zero)
             {
-                return delta;
+                return delta > ServerHintCeiling ? ServerHintCeiling : delta;
             }
 
             if (retryAfter?.Date is DateTimeOffset date)
             {
                 TimeSpan wait = date - now;
-                return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+                return wait < TimeSpan.Zero ? TimeSpan.Zero : wait > ServerHintCeiling ? ServerHintCeiling : wait;
             }
 
             return null;
@@ -110,6 +123,34 @@ namespace Seedream.Api
         private static readonly ThreadLocal<Random> Randoms = new ThreadLocal<Random>(() => new Random(Guid.NewGuid().GetHashCode()));
 
         private static double ThreadSafeRandom() => Randoms.Value!.NextDouble();
+    }
+
+    /// <summary>A retry's wait: how long, what the server asked for (if it said), and whether that was cut to the cap.</summary>
+    public readonly struct RetryDelay
+    {
+        public RetryDelay(TimeSpan delay, TimeSpan? serverAsked, bool capped)
+        {
+            Delay = delay;
+            ServerAsked = serverAsked;
+            Capped = capped;
+        }
+
+        public TimeSpan Delay { get; }
+
+        /// <summary>The wait the server asked for (retry-after-ms or Retry-After), read at most as <see cref="RetryPolicy.ServerHintCeiling"/>.</summary>
+        public TimeSpan? ServerAsked { get; }
+
+        /// <summary>True when the server asked for longer than <see cref="RetryPolicy.MaxServerDelay"/> and the wait was cut to it.</summary>
+        public bool Capped { get; }
+
+        /// <summary>"; the server asked to wait ..., cut to ..." when the wait was cut, else empty: for retry notices.</summary>
+        public string CapNote => Capped && ServerAsked is TimeSpan asked
+            ? $"; the server asked to wait {Describe(asked)}, cut to {Delay.TotalSeconds:0.#} s"
+            : "";
+
+        /// <summary>A wait as people read it; the ceiling reads "24 hours or more".</summary>
+        public static string Describe(TimeSpan wait) =>
+            wait >= RetryPolicy.ServerHintCeiling ? "24 hours or more" : $"{wait.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s";
     }
 
     /// <summary>

@@ -23,11 +23,29 @@ namespace Seedream.Api
         /// <summary>Bounds a whole call: every attempt and every wait between them.</summary>
         public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(600);
 
-        /// <summary>The longest a stream may send nothing before it counts as dead.</summary>
+        /// <summary>
+        /// The longest an answer may send nothing once its headers arrived (a stream between events, a body mid-way)
+        /// before it counts as dead.
+        /// </summary>
         public TimeSpan StreamIdleTimeout { get; set; } = TimeSpan.FromSeconds(120);
 
         /// <summary>The largest error body read; error bodies are short, and an HTML page is summarised.</summary>
         public int MaxErrorBodyBytes { get; set; } = 64 * 1024;
+
+        /// <summary>
+        /// The most bytes of one answer read, counted after decompression: 15 of the largest PNGs as base64 fit, a
+        /// gzip bomb does not.
+        /// </summary>
+        public long MaxAnswerBytes { get; set; } = 1L << 30;
+
+        /// <summary>The longest single value held from an answer other than b64_json (a url, a message); unknown fields are skipped, whatever their size.</summary>
+        public int MaxValueBytes { get; set; } = 1 << 20;
+
+        /// <summary>
+        /// Whether a request whose connection ended after the whole request was sent, before any answer, is sent
+        /// again. Off: the server may have processed it, and a repeat may be billed again.
+        /// </summary>
+        public bool RetryLostAnswers { get; set; }
     }
 
     /// <summary>What a caller hears while a call runs. Every callback comes from a worker thread.</summary>
@@ -112,14 +130,18 @@ namespace Seedream.Api
                 bool responded = false; // any status arrived (a 429 or 5xx too)
                 bool accepted = false;  // a success status arrived: from here on the request may be billed
                 TimeSpan? connectRetryDelay = null;
+                var content = new RequestContent(body);
                 try
                 {
                     await _backoff.WaitAsync(timeout.Token).ConfigureAwait(false);
-                    using HttpRequestMessage message = CreateMessage(body, request.Stream);
+                    using HttpRequestMessage message = CreateMessage(content, request.Stream);
                     using HttpResponseMessage response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
                     responded = true;
                     result.StatusCode = (int)response.StatusCode;
                     result.RequestId = RequestIdOf(response);
+
+                    // When the answer does not say when it was made (no or a null "created"), it was made about now.
+                    result.Created = DateTimeOffset.UtcNow;
 
                     if (response.IsSuccessStatusCode)
                     {
@@ -133,6 +155,7 @@ namespace Seedream.Api
                             await ReadBodyAsync(response, result, observer, timeout.Token).ConfigureAwait(false);
                         }
 
+                        EnsureSomethingArrived(result);
                         result.Elapsed = clock.Elapsed;
                         return result;
                     }
@@ -141,14 +164,15 @@ namespace Seedream.Api
                     ApiError error = await ReadErrorAsync(response, timeout.Token).ConfigureAwait(false);
                     if (attempt < maxAttempts && RetryPolicy.IsRetryable(status, error.Code, response.Headers))
                     {
-                        TimeSpan delay = _options.RetryPolicy.GetDelay(attempt, response.Headers, DateTimeOffset.UtcNow);
+                        RetryDelay pause = _options.RetryPolicy.GetRetryDelay(attempt, response.Headers, DateTimeOffset.UtcNow);
+                        TimeSpan delay = pause.Delay;
                         TimeSpan left = _options.Timeout - clock.Elapsed;
-                        if (RetryPolicy.ServerHint(response.Headers, DateTimeOffset.UtcNow) != null && delay >= left)
+                        if (pause.ServerAsked != null && delay >= left)
                         {
                             // Waiting would only end in a time-out that hides what the server said.
                             throw new SeedreamApiException(
                                 DescribeApiError(status, error, result.RequestId, attempt) +
-                                $" The server asked to wait {delay.TotalSeconds:0.#} s before retrying, longer than the {Math.Max(0, left.TotalSeconds):0.#} s left before -TimeoutSec; it was not retried.",
+                                $" The server asked to wait {RetryDelay.Describe(pause.ServerAsked.Value)} before retrying, longer than the {Math.Max(0, left.TotalSeconds):0.#} s left before -TimeoutSec; it was not retried.",
                                 status, error) { Attempts = attempt, RequestId = result.RequestId };
                         }
 
@@ -158,7 +182,7 @@ namespace Seedream.Api
                             _backoff.PauseFor(delay);
                         }
 
-                        observer.Retrying?.Invoke(new RetryNotice(attempt, maxAttempts, $"HTTP {status} {error.Code}", delay));
+                        observer.Retrying?.Invoke(new RetryNotice(attempt, maxAttempts, $"HTTP {status} {error.Code}{pause.CapNote}", delay));
                         await Task.Delay(delay, timeout.Token).ConfigureAwait(false);
                         continue;
                     }
@@ -169,10 +193,27 @@ namespace Seedream.Api
                         RequestId = result.RequestId,
                     };
                 }
-                catch (Exception ex) when (!responded && ConnectFailure.Classify(ex, timeout.Token) is ConnectFailureKind failure && failure != ConnectFailureKind.None)
+                catch (Exception ex) when (!responded && ConnectFailure.Classify(ex, timeout.Token, content.Sent) == ConnectFailureKind.AnswerLost)
                 {
-                    // Nothing came back: the request may never have arrived, so another attempt is safe, unless the
-                    // TLS handshake failed, which no retry can mend.
+                    // The whole request went out and the connection ended before any answer: the server may be
+                    // generating (and billing) it. Sending it again could bill it twice, so by default it is not.
+                    string reason = ConnectFailure.Describe(ConnectFailureKind.AnswerLost, ex);
+                    if (!_options.RetryLostAnswers || attempt >= maxAttempts)
+                    {
+                        throw new SeedreamTransportException(
+                            $"The connection to {GenerationsUri.GetLeftPart(UriPartial.Authority)} ended after the whole request was sent, before any answer ({reason}). " +
+                            "The server may have processed it, so it may already be billed; it was not repeated, as a repeat could be billed again." +
+                            (attempt > 1 ? $" Attempts: {attempt}." : ""),
+                            mayHaveBeenBilled: true, ex) { Attempts = attempt, RequestId = result.RequestId };
+                    }
+
+                    connectRetryDelay = _options.RetryPolicy.GetDelay(attempt, null, DateTimeOffset.UtcNow);
+                    observer.Retrying?.Invoke(new RetryNotice(attempt, maxAttempts, "the connection ended after the request was sent: " + reason, connectRetryDelay.Value));
+                }
+                catch (Exception ex) when (!responded && ConnectFailure.Classify(ex, timeout.Token, content.Sent) is ConnectFailureKind failure && failure != ConnectFailureKind.None)
+                {
+                    // The request did not get out (no connection, or it broke while sending): another attempt is safe,
+                    // unless the TLS handshake failed, which no retry can mend.
                     string reason = ConnectFailure.Describe(failure, ex);
                     if (attempt >= maxAttempts || failure == ConnectFailureKind.Tls)
                     {
@@ -190,7 +231,7 @@ namespace Seedream.Api
                     // is the stop itself: Ctrl+C is a cancellation, the time-out a time-out, never a broken answer.
                     if (!cancellationToken.IsCancellationRequested)
                     {
-                        throw TimedOut(attempt, accepted, result.RequestId);
+                        throw TimedOut(attempt, accepted, content.Sent && !responded, result.RequestId);
                     }
 
                     if (ex is OperationCanceledException)
@@ -199,6 +240,20 @@ namespace Seedream.Api
                     }
 
                     throw new OperationCanceledException("The request was cancelled.", ex, cancellationToken);
+                }
+                catch (AnswerTooLargeException ex) when (accepted)
+                {
+                    throw new SeedreamInvalidResponseException(
+                        $"The answer to request {result.RequestId ?? "(no id)"} was abandoned: {ex.Message} " +
+                        "The server had accepted the request, so it may already be billed; it was not repeated.", ex)
+                        { Attempts = attempt, RequestId = result.RequestId };
+                }
+                catch (TimeoutException ex) when (accepted)
+                {
+                    throw new SeedreamTimeoutException(
+                        $"The answer to request {result.RequestId ?? "(no id)"} stopped: {ex.Message} It was abandoned (-StreamIdleTimeoutSec). " +
+                        "The server had accepted the request, so it may already be billed; it was not repeated.",
+                        mayHaveBeenBilled: true) { Attempts = attempt, RequestId = result.RequestId };
                 }
                 catch (Exception ex) when (accepted && (ex is JsonException || ex is FormatException))
                 {
@@ -223,35 +278,61 @@ namespace Seedream.Api
                     }
                     catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                     {
-                        throw TimedOut(attempt, accepted: false, result.RequestId);
+                        throw TimedOut(attempt, accepted: false, sent: false, result.RequestId);
                     }
                 }
             }
         }
 
-        private SeedreamTimeoutException TimedOut(int attempt, bool accepted, string? requestId) =>
+        /// <param name="sent">The whole request had gone out and no answer had come: the server may be working on it.</param>
+        private SeedreamTimeoutException TimedOut(int attempt, bool accepted, bool sent, string? requestId) =>
             new SeedreamTimeoutException(
                 $"The request did not finish within {_options.Timeout.TotalSeconds:0.#} s (-TimeoutSec) after {attempt} attempt(s)." +
-                (accepted ? " The server had accepted it, so it may already be billed; it was not repeated." : ""),
-                mayHaveBeenBilled: accepted) { Attempts = attempt, RequestId = requestId };
+                (accepted ? " The server had accepted it, so it may already be billed; it was not repeated."
+                    : sent ? " The whole request had been sent, so the server may have processed it and it may already be billed; it was not repeated." : ""),
+                mayHaveBeenBilled: accepted || sent) { Attempts = attempt, RequestId = requestId };
 
-        private HttpRequestMessage CreateMessage(byte[] body, bool stream)
+        private HttpRequestMessage CreateMessage(RequestContent content, bool stream)
         {
-            var message = new HttpRequestMessage(HttpMethod.Post, GenerationsUri)
-            {
-                Content = new ByteArrayContent(body),
-            };
+            var message = new HttpRequestMessage(HttpMethod.Post, GenerationsUri) { Content = content };
             message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.ApiKey);
             message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(stream ? "text/event-stream" : "application/json"));
+
+            // .NET Framework would otherwise send "Expect: 100-continue" and wait for the go-ahead (or 350 ms) first.
+            message.Headers.ExpectContinue = false;
             return message;
         }
 
-        private static async Task ReadBodyAsync(HttpResponseMessage response, GenerationResult result, GenerationObserver observer, CancellationToken cancellationToken)
+        /// <summary>A success that holds no image at all (data[] missing, null or empty; or only a root error) is a failure.</summary>
+        private static void EnsureSomethingArrived(GenerationResult result)
+        {
+            if (result.Images.Count > 0)
+            {
+                return;
+            }
+
+            string id = result.RequestId ?? "(no id)";
+            if (result.Error is ApiError error)
+            {
+                throw new SeedreamApiException(
+                    $"The answer to request {id} (HTTP {result.StatusCode}) is an error, not images: {error.Code}: {(error.Message.Length > 0 ? error.Message : "(no message)")}",
+                    result.StatusCode, error) { Attempts = result.Attempts, RequestId = result.RequestId };
+            }
+
+            string usage = result.Usage is null ? "" : $" It reports {result.Usage.GeneratedImages} generated image(s).";
+            throw new SeedreamInvalidResponseException(
+                $"The answer to request {id} (HTTP {result.StatusCode}) holds no image: its data[] is missing, null or empty.{usage} " +
+                "The server had accepted the request, so it may already be billed; it was not repeated.")
+                { Attempts = result.Attempts, RequestId = result.RequestId };
+        }
+
+        private async Task ReadBodyAsync(HttpResponseMessage response, GenerationResult result, GenerationObserver observer, CancellationToken cancellationToken)
         {
             // Token by token: each b64_json string is decoded to bytes as it completes, never the whole body at once.
-            using Stream content = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
-            await GenerationBodyReader.ReadAsync(content, result, cancellationToken).ConfigureAwait(false);
+            using Stream content = new AnswerStream(
+                await response.Content.ReadAsStreamAsync().ConfigureAwait(false), _options.MaxAnswerBytes, _options.StreamIdleTimeout, "the answer");
+            await GenerationBodyReader.ReadBoundedAsync(content, result, _options.MaxValueBytes, cancellationToken).ConfigureAwait(false);
             foreach (GeneratedImage image in result.Images)
             {
                 observer.ImageReceived?.Invoke(image);
@@ -260,7 +341,9 @@ namespace Seedream.Api
 
         private async Task ReadStreamAsync(HttpResponseMessage response, GenerationResult result, GenerationObserver observer, CancellationToken cancellationToken)
         {
-            using Stream content = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+            // The reader keeps its own idle timer (between events); the stream here only bounds the size.
+            using Stream content = new AnswerStream(
+                await response.Content.ReadAsStreamAsync().ConfigureAwait(false), _options.MaxAnswerBytes, Timeout.InfiniteTimeSpan, "the stream");
             using var reader = new ServerSentEventReader(content, _options.StreamIdleTimeout);
             bool completed = false;
             while (true)
@@ -271,7 +354,7 @@ namespace Seedream.Api
                 {
                     // The event's data is parsed as it arrives (b64_json decoded chunk by chunk), never collected first.
                     sse = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                    data = sse is null ? null : await GenerationBodyReader.ReadEventAsync(sse.Data, cancellationToken).ConfigureAwait(false);
+                    data = sse is null ? null : await GenerationBodyReader.ReadEventAsync(sse.Data, _options.MaxValueBytes, cancellationToken).ConfigureAwait(false);
                 }
                 catch (TimeoutException ex)
                 {

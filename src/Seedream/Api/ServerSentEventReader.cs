@@ -31,13 +31,16 @@ namespace Seedream.Api
 
     /// <summary>
     /// Reads text/event-stream incrementally: each event is returned as soon as its first data line starts, and its
-    /// data is then read from the same small buffer up to the blank line that ends it.
-    /// Each network read may wait at most the idle time-out for bytes; cancellation disposes the stream.
+    /// data is then read from the same small buffer up to the blank line that ends it. Lines end with CR, LF or CRLF,
+    /// as the format allows. Each network read may wait at most the idle time-out for bytes; cancellation disposes the stream.
     /// </summary>
     public sealed class ServerSentEventReader : IDisposable
     {
-        /// <summary>Field names longer than this are neither "data" nor "event" (a trailing CR included), so are not kept whole.</summary>
+        /// <summary>Field names longer than this are neither "data" nor "event", so are not kept whole.</summary>
         private const int FieldNameLimit = 8;
+
+        /// <summary>The longest event name kept; a longer one is no name the module knows (it is cut and marked).</summary>
+        private const int EventNameLimit = 256;
 
         private readonly Stream _stream;
         private readonly TimeSpan _idleTimeout;
@@ -51,6 +54,9 @@ namespace Seedream.Api
         private DataState _state = DataState.Ended;
         private DataState _afterNewline = DataState.Value;
         private byte[]? _drain;
+
+        /// <summary>The last line ended with CR: an LF right after it belongs to the same line break (CRLF).</summary>
+        private bool _afterCr;
 
         public ServerSentEventReader(Stream stream, TimeSpan idleTimeout)
             : this(stream, idleTimeout, 16 * 1024)
@@ -155,7 +161,7 @@ namespace Seedream.Api
 
                         if (_state == DataState.Value && !await FillAsync(cancellationToken).ConfigureAwait(false))
                         {
-                            // The stream ended inside the line: so did the event (a CR held back is the line break's).
+                            // The stream ended inside the line: so did the event.
                             _start = _end;
                             _state = DataState.Ended;
                         }
@@ -175,20 +181,14 @@ namespace Seedream.Api
         }
 
         /// <summary>
-        /// Copies buffered value bytes up to the line end. A CR is held back until the next byte shows whether it
-        /// belongs to a CRLF. Moves on to <see cref="DataState.BetweenLines"/> at the line end; 0 when more must be read.
+        /// Copies buffered value bytes up to the line end (CR or LF). Moves on to <see cref="DataState.BetweenLines"/> at
+        /// the line end; 0 when more must be read.
         /// </summary>
         private int CopyValue(byte[] destination, int offset, int count)
         {
-            int pending = _end - _start;
-            int newline = pending > 0 ? Array.IndexOf(_buffer, (byte)'\n', _start, pending) : -1;
+            int newline = LineEnd(_start);
             int stop = newline >= 0 ? newline : _end;
             int available = stop - _start;
-            if (available > 0 && _buffer[stop - 1] == (byte)'\r')
-            {
-                available--;
-            }
-
             if (available > 0)
             {
                 int n = Math.Min(count, available);
@@ -199,11 +199,25 @@ namespace Seedream.Api
 
             if (newline >= 0)
             {
-                _start = newline + 1;
+                EndLineAt(newline);
                 _state = DataState.BetweenLines;
             }
 
             return 0;
+        }
+
+        /// <summary>Where the first CR or LF at or after <paramref name="from"/> is in the buffered bytes; -1 when none is.</summary>
+        private int LineEnd(int from)
+        {
+            int found = from < _end ? new ReadOnlySpan<byte>(_buffer, from, _end - from).IndexOfAny((byte)'\r', (byte)'\n') : -1;
+            return found < 0 ? -1 : from + found;
+        }
+
+        /// <summary>Consumes the line break at <paramref name="index"/>; after a CR, an LF that follows is skipped later.</summary>
+        private void EndLineAt(int index)
+        {
+            _afterCr = _buffer[index] == (byte)'\r';
+            _start = index + 1;
         }
 
         /// <summary>After a data line: another data line continues the data, an event line renames it, a blank line or the end ends it.</summary>
@@ -254,6 +268,17 @@ namespace Seedream.Api
         /// </summary>
         private async Task<(LineKind Kind, bool LineEnded)> ReadFieldNameAsync(CancellationToken cancellationToken)
         {
+            if (_afterCr)
+            {
+                // The LF of a CRLF whose CR ended the last line.
+                if ((_start < _end || await FillAsync(cancellationToken).ConfigureAwait(false)) && _buffer[_start] == (byte)'\n')
+                {
+                    _start++;
+                }
+
+                _afterCr = false;
+            }
+
             int length = 0;
             bool tooLong = false;
             bool colon = false;
@@ -272,8 +297,9 @@ namespace Seedream.Api
                     break;
                 }
 
-                if (b == (byte)'\n')
+                if (b == (byte)'\n' || b == (byte)'\r')
                 {
+                    _afterCr = b == (byte)'\r';
                     newline = true;
                     break;
                 }
@@ -286,11 +312,6 @@ namespace Seedream.Api
                 {
                     tooLong = true;
                 }
-            }
-
-            if (!colon && !tooLong && length > 0 && _fieldName[length - 1] == (byte)'\r')
-            {
-                length--;
             }
 
             if (length == 0 && !tooLong)
@@ -344,26 +365,30 @@ namespace Seedream.Api
 
             await SkipOneSpaceAsync(cancellationToken).ConfigureAwait(false);
             _value.SetLength(0);
+            bool cut = false;
             while (true)
             {
-                int newline = _start < _end ? Array.IndexOf(_buffer, (byte)'\n', _start, _end - _start) : -1;
+                int newline = LineEnd(_start);
                 int stop = newline >= 0 ? newline : _end;
-                _value.Write(_buffer, _start, stop - _start);
-                _start = newline >= 0 ? newline + 1 : _end;
-                if (newline >= 0 || !await FillAsync(cancellationToken).ConfigureAwait(false))
+                int room = EventNameLimit - (int)_value.Length;
+                int take = Math.Min(room, stop - _start);
+                cut |= take < stop - _start;
+                _value.Write(_buffer, _start, take);
+                if (newline >= 0)
+                {
+                    EndLineAt(newline);
+                    break;
+                }
+
+                _start = _end;
+                if (!await FillAsync(cancellationToken).ConfigureAwait(false))
                 {
                     break;
                 }
             }
 
-            int length = (int)_value.Length;
-            byte[] bytes = _value.GetBuffer();
-            if (length > 0 && bytes[length - 1] == (byte)'\r')
-            {
-                length--;
-            }
-
-            return Encoding.UTF8.GetString(bytes, 0, length);
+            string name = Encoding.UTF8.GetString(_value.GetBuffer(), 0, (int)_value.Length);
+            return cut ? name + "...(cut)" : name;
         }
 
         /// <summary>Skips to the next line (a comment, an unknown field), however long.</summary>
@@ -371,13 +396,19 @@ namespace Seedream.Api
         {
             while (!lineEnded)
             {
-                int newline = _start < _end ? Array.IndexOf(_buffer, (byte)'\n', _start, _end - _start) : -1;
-                _start = newline >= 0 ? newline + 1 : _end;
-                lineEnded = newline >= 0 || !await FillAsync(cancellationToken).ConfigureAwait(false);
+                int newline = LineEnd(_start);
+                if (newline >= 0)
+                {
+                    EndLineAt(newline);
+                    return;
+                }
+
+                _start = _end;
+                lineEnded = !await FillAsync(cancellationToken).ConfigureAwait(false);
             }
         }
 
-        /// <summary>Reads more bytes after the unread ones (at most a held-back CR); false at the end of the stream.</summary>
+        /// <summary>Reads more bytes after the unread ones; false at the end of the stream.</summary>
         private async Task<bool> FillAsync(CancellationToken cancellationToken)
         {
             if (_endOfStream)
@@ -400,22 +431,34 @@ namespace Seedream.Api
             return true;
         }
 
+        private TimeoutException IdleTimedOut() => new TimeoutException($"The stream sent nothing for {_idleTimeout.TotalSeconds:0.#} s.");
+
         private async Task<int> ReadWithIdleTimeoutAsync(int offset, int count, CancellationToken cancellationToken)
         {
             using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             idle.CancelAfter(_idleTimeout);
 
             // Some streams ignore the token (older frameworks); disposing the stream unblocks the read.
-            using (idle.Token.Register(() => _stream.Dispose()))
+            using (idle.Token.Register(BodyRead.DisposeQuietly, _stream))
             {
+                int read;
                 try
                 {
-                    return await _stream.ReadAsync(_buffer, offset, count, idle.Token).ConfigureAwait(false);
+                    read = await _stream.ReadAsync(_buffer, offset, count, idle.Token).ConfigureAwait(false);
                 }
                 catch (Exception) when (idle.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
                 {
-                    throw new TimeoutException($"The stream sent nothing for {_idleTimeout.TotalSeconds:0.#} s.");
+                    throw IdleTimedOut();
                 }
+
+                if (read == 0 && idle.IsCancellationRequested)
+                {
+                    // A disposed stream may end quietly instead of failing: that end is the stop, not the stream's end.
+                    cancellationToken.ThrowIfCancellationRequested();
+                    throw IdleTimedOut();
+                }
+
+                return read;
             }
         }
     }

@@ -1,6 +1,9 @@
 using System;
+using System.Collections;
 using System.Management.Automation;
 using System.Net;
+using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
 using Seedream.Api;
 
 namespace Seedream.Commands
@@ -45,8 +48,12 @@ namespace Seedream.Commands
                 ThrowTerminatingError(SeedreamErrors.InvalidParameterRecord(nameof(ProxyUseDefaultCredentials), "cannot be used together with -ProxyCredential.", null));
             }
 
+            _userAgent ??= BuildUserAgent();
             base.BeginProcessing();
         }
+
+        /// <summary>The same for every call in the process: made once, on the pipeline thread (it reads $PSVersionTable).</summary>
+        private static string? _userAgent;
 
         protected ConnectionSettings ConnectionSettings => new ConnectionSettings
         {
@@ -54,7 +61,19 @@ namespace Seedream.Commands
             ProxyCredential = ProxyCredential?.GetNetworkCredential(),
             ProxyUseDefaultCredentials = ProxyUseDefaultCredentials.IsPresent,
             ConnectTimeout = TimeSpan.FromSeconds(ConnectTimeoutSec),
+            UserAgent = _userAgent,
         };
+
+        /// <summary>"Seedream-PowerShell/0.1.0 (PowerShell Core 7.4.6; Microsoft Windows 10.0.22631)", as the providers' SDKs name themselves.</summary>
+        private string BuildUserAgent()
+        {
+            Version? version = MyInvocation.MyCommand.Module?.Version ?? typeof(NetworkCmdlet).Assembly.GetName().Version;
+            var table = SessionState.PSVariable.GetValue("PSVersionTable") as IDictionary;
+            string edition = table?["PSEdition"]?.ToString() ?? "Desktop";
+            string powerShell = table?["PSVersion"]?.ToString() ?? "";
+            string os = Regex.Replace(RuntimeInformation.OSDescription.Replace('(', ' ').Replace(')', ' ').Replace(';', ','), @"\s+", " ").Trim();
+            return $"Seedream-PowerShell/{version?.ToString(3) ?? "0.0.0"} (PowerShell {edition} {powerShell}; {os})";
+        }
 
         protected RetryPolicy RetryPolicy => new RetryPolicy(MaxRetryCount);
 

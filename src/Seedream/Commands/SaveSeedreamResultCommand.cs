@@ -6,7 +6,6 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using System.Threading;
@@ -188,6 +187,8 @@ namespace Seedream.Commands
                 {
                     throw new InvalidDataException($"What was received for image {image.Index} is not a PNG, JPEG, WebP, BMP, TIFF or GIF image; nothing was saved.");
                 }
+
+                if (image.ImageBytes is null) ImageStructure.EnsureComplete(temporary, $"The download of image {image.Index}");
 
                 string final = System.IO.Path.Combine(_folder, baseName + format.Value.FileExtension());
                 if (File.Exists(final) && !Force.IsPresent)
@@ -499,14 +500,12 @@ namespace Seedream.Commands
         /// </summary>
         private static string ShortId(SeedreamImage image)
         {
-            using SHA256 sha = SHA256.Create();
+            // Sha256Hash, not SHA256.Create(): that throws under FIPS policy on Windows PowerShell.
             string? source = !string.IsNullOrEmpty(image.RequestId) ? image.RequestId : !string.IsNullOrEmpty(image.Url) ? image.Url : null;
-            byte[] hash = source != null
-                ? sha.ComputeHash(Encoding.UTF8.GetBytes(source))
-                : image.ImageBytes != null
-                    ? sha.ComputeHash(image.ImageBytes)
-                    : sha.ComputeHash(Encoding.UTF8.GetBytes(image.Prompt + image.Created.ToUnixTimeMilliseconds()));
-            return BitConverter.ToString(hash, 0, 3).Replace("-", "").ToLowerInvariant();
+            byte[] hashed = source != null
+                ? Encoding.UTF8.GetBytes(source)
+                : image.ImageBytes ?? Encoding.UTF8.GetBytes(image.Prompt + image.Created.ToUnixTimeMilliseconds());
+            return Sha256Hash.Hex(hashed).Substring(0, 6);
         }
 
         private static string Shorten(string text) => text.Length > MaxTokenLength ? text.Substring(0, MaxTokenLength) : text;
