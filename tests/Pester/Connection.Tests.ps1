@@ -217,7 +217,7 @@ Describe 'Providers and connection' {
             Connect-Seedream -Provider BytePlus -BaseUri $Fake.ApiBytePlus
             $refusal = Get-Refusal { Connect-Seedream -Provider Volcengine -BaseUri 'http://example.com/api/v3' }
             $refusal.FullyQualifiedErrorId | Should -BeLike 'Seedream.InsecureBaseUri,*'
-            $refusal.Exception.Message | Should -Match 'Parameter -BaseUri: .* is not https'
+            $refusal.Exception.Message | Should -Match 'Parameter -BaseUri: .* is plain http to another machine; use https'
             (Get-SeedreamConnection).Provider | Should -Be 'BytePlus'
         }
 
@@ -225,7 +225,7 @@ Describe 'Providers and connection' {
             $env:SEEDREAM_BASE_URI = 'not a uri'
             $refusal = Get-Refusal { New-SeedreamImage -Prompt p }
             $refusal.FullyQualifiedErrorId | Should -BeLike 'Seedream.InvalidParameter,*'
-            $refusal.Exception.Message | Should -Match 'Parameter -BaseUri: the environment variable SEEDREAM_BASE_URI does not hold an absolute URI'
+            $refusal.Exception.Message | Should -Match 'Parameter -BaseUri: \$env:SEEDREAM_BASE_URI does not hold an absolute URI'
             @(Get-FakeRequest $Fake) | Should -HaveCount 0
         }
     }
@@ -235,7 +235,7 @@ Describe 'Providers and connection' {
             Remove-Item Env:SEEDREAM_API_KEY
             $refusal = Get-Refusal { New-SeedreamImage -Prompt p }
             $refusal.FullyQualifiedErrorId | Should -BeLike 'Seedream.NoApiKey,*'
-            $refusal.Exception.Message | Should -Match 'No API key for APIYI: pass -ApiKey, run Connect-Seedream -ApiKey, or set \$SEEDREAM_API_KEY'
+            $refusal.Exception.Message | Should -Match 'No API key for APIYI: pass -ApiKey, run Connect-Seedream -ApiKey, or set \$env:SEEDREAM_API_KEY\. Nothing prompts'
             @(Get-FakeRequest $Fake) | Should -HaveCount 0
         }
 

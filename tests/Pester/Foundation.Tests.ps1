@@ -254,7 +254,7 @@ Describe 'Foundation' {
             $xml = Join-Path $TestDrive 'results.xml'
             @(New-SeedreamImage -Prompt 'by url'; New-SeedreamImage -Prompt 'inline' -ResponseFormat Base64Json) | Export-Clixml $xml
             $restored = Import-Clixml $xml
-            $restored[0].PSObject.TypeNames[0] | Should -Be 'Deserialized.Seedream.SeedreamImage'
+            $restored[0] | Should -BeOfType [Seedream.SeedreamImage] -Because 'Seedream.Types.ps1xml rehydrates deserialized results'
             $files = $restored | Save-SeedreamResult -Path (Join-Path $TestDrive 'restored') -PassThru
             $files | Should -HaveCount 2
             foreach ($file in $files) { [IO.File]::ReadAllBytes($file.FullName)[0..2] | Should -Be @(0xFF, 0xD8, 0xFF) }

@@ -58,6 +58,88 @@ Describe 'Package' {
         $entries | Should -Not -Contain 'System.Management.Automation.dll'
     }
 
+    It 'carries the command tags the Gallery searches: PSIncludes_Cmdlet, and PSCommand_ and PSCmdlet_ for every exported cmdlet' {
+        Add-Type -AssemblyName System.IO.Compression.FileSystem
+        $zip = [System.IO.Compression.ZipFile]::OpenRead((Join-Path $Feed "Seedream.$Version.nupkg"))
+        try {
+            $reader = [IO.StreamReader]::new(($zip.Entries | Where-Object FullName -EQ 'Seedream.nuspec').Open())
+            try { [xml] $nuspec = $reader.ReadToEnd() } finally { $reader.Dispose() }
+        }
+        finally { $zip.Dispose() }
+        $tags = $nuspec.package.metadata.tags -split '\s+'
+        $cmdlets = (Import-PowerShellDataFile (Join-Path $ModuleBase 'Seedream.psd1')).CmdletsToExport
+        $cmdlets.Count | Should -BeGreaterOrEqual 7
+        $tags | Should -Contain 'PSModule'
+        $tags | Should -Contain 'PSIncludes_Cmdlet'
+        foreach ($name in $cmdlets) {
+            $tags | Should -Contain "PSCommand_$name"
+            $tags | Should -Contain "PSCmdlet_$name"
+        }
+        $tags | Should -Contain 'PSEdition_Core'
+        (Import-PowerShellDataFile (Join-Path $PSScriptRoot '../../Seedream.psd1')).PrivateData.PSData.Tags | Should -Not -Contain 'PSIncludes_Cmdlet' -Because 'the tags are made at packaging time, not kept by hand'
+    }
+
+    It 'fills what the Gallery page shows: an icon that is in the repository, release notes for this version, project and license links' {
+        Add-Type -AssemblyName System.IO.Compression.FileSystem
+        $zip = [System.IO.Compression.ZipFile]::OpenRead((Join-Path $Feed "Seedream.$Version.nupkg"))
+        try {
+            $reader = [IO.StreamReader]::new(($zip.Entries | Where-Object FullName -EQ 'Seedream.nuspec').Open())
+            try { [xml] $nuspec = $reader.ReadToEnd() } finally { $reader.Dispose() }
+        }
+        finally { $zip.Dispose() }
+        $metadata = $nuspec.package.metadata
+        $psData = (Import-PowerShellDataFile (Join-Path $PSScriptRoot '../../Seedream.psd1')).PrivateData.PSData
+        $metadata.iconUrl | Should -Be $psData.IconUri
+        $metadata.projectUrl | Should -Be $psData.ProjectUri
+        $metadata.licenseUrl | Should -Be $psData.LicenseUri
+        # The icon address points at a file of this repository's main branch: that file must exist and be a PNG.
+        $iconPath = [regex]::Match($psData.IconUri, '^' + [regex]::Escape(($psData.ProjectUri -replace '^https://github\.com/', 'https://raw.githubusercontent.com/')) + '/main/(?<path>.+)$')
+        $iconPath.Success | Should -BeTrue -Because "$($psData.IconUri) is a file on the project's main branch"
+        $icon = Join-Path $PSScriptRoot "../../$($iconPath.Groups['path'].Value)"
+        $icon | Should -Exist
+        $bytes = [IO.File]::ReadAllBytes($icon)
+        $bytes[0..7] | Should -Be @(0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A)
+        $metadata.releaseNotes | Should -Match ('^## ' + [regex]::Escape($Version))
+        foreach ($change in 'LiteralPath', 'PSDrive', 'NameTemplate|template', 'WhatIf', 'Import-Clixml', '80 columns', 'PSCommand_') {
+            $metadata.releaseNotes | Should -Match $change -Because 'the release notes say what changed'
+        }
+    }
+
+    It 'is found by command name with Find-PSResource -Command (PSResourceGet) and Find-Command (PowerShellGet <PowerShellGet>)' -ForEach @(
+        @{ PowerShellGet = '2' }
+    ) {
+        $available = Invoke-AsTemporaryUser "(Get-Module -ListAvailable PowerShellGet | Where-Object { `$_.Version.Major -eq 2 } | Measure-Object).Count"
+        $find = Invoke-AsTemporaryUser @"
+`$ErrorActionPreference = 'Stop'
+`$ProgressPreference = 'SilentlyContinue'
+Register-PSResourceRepository -Name SeedreamFindTest -Uri '$Feed' -Trusted
+try {
+    foreach (`$name in 'New-SeedreamImage', 'Save-SeedreamResult') {
+        `$found = Find-PSResource -Command `$name -Repository SeedreamFindTest
+        'PSRESOURCEGET=' + `$name + '>' + `$found.ParentResource.Name + '@' + `$found.ParentResource.Version + ':' + (`$found.Names -join ',')
+    }
+}
+finally { Unregister-PSResourceRepository -Name SeedreamFindTest }
+if ([int]'$($available.Output.Trim())' -gt 0) {
+    Import-Module PowerShellGet -MinimumVersion 2.0 -MaximumVersion 2.99
+    Register-PSRepository -Name SeedreamFindTest2 -SourceLocation '$Feed' -InstallationPolicy Trusted
+    try {
+        `$command = Find-Command -Name New-SeedreamImage -Repository SeedreamFindTest2
+        'POWERSHELLGET=' + `$command.Name + '>' + `$command.ModuleName + '@' + `$command.Version
+    }
+    finally { Unregister-PSRepository -Name SeedreamFindTest2 }
+}
+"@
+        $find.ExitCode | Should -Be 0 -Because $find.Error
+        $find.Output | Should -Match "PSRESOURCEGET=New-SeedreamImage>Seedream@$([regex]::Escape($Version)):New-SeedreamImage"
+        $find.Output | Should -Match "PSRESOURCEGET=Save-SeedreamResult>Seedream@$([regex]::Escape($Version)):Save-SeedreamResult"
+        if ([int]$available.Output.Trim() -eq 0) {
+            Set-ItResult -Skipped -Because 'PowerShellGet 2 is not installed with this PowerShell (it is bundled with PowerShell 7.6 and Windows PowerShell 5.1)'
+            return
+        }
+        $find.Output | Should -Match "POWERSHELLGET=New-SeedreamImage>Seedream@$([regex]::Escape($Version))"
+    }
+
     It 'leaves no repository registered behind' {
         $check = Invoke-AsTemporaryUser "(Get-PSResourceRepository | Where-Object Name -like 'SeedreamBuild-*' | Measure-Object).Count"
         $check.Output.Trim() | Should -Be '0'

@@ -204,7 +204,12 @@ Describe 'Throttle' {
         }
         $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes("& { $script } '$Manifest' '$folder'"))
 
-        $json = & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -EncodedCommand $encoded
+        # PowerShell's own start-up telemetry loads System.Net.Http on a background thread, sooner or later depending on
+        # the machine's load: switched off for this child, so the assembly list says what the module loaded.
+        $savedOptOut = $env:POWERSHELL_TELEMETRY_OPTOUT
+        $env:POWERSHELL_TELEMETRY_OPTOUT = '1'
+        try { $json = & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -EncodedCommand $encoded }
+        finally { $env:POWERSHELL_TELEMETRY_OPTOUT = $savedOptOut }
         $result = $json | ConvertFrom-Json
 
         # Which assemblies are loaded says nothing here: pwsh itself loads System.Net.Http on a background thread at start-up.

@@ -77,7 +77,7 @@ Describe 'Validation before any request' {
             @{ Rule = 'references plus MaxImages over 15 (10 + 6)'; Parameter = '-MaxImages'; Says = 'at most 15'; Command = { Edit-SeedreamImage -Prompt p -Image (New-ReferenceUrl 10) -MaxImages 6 } }
             @{ Rule = 'fast prompt optimisation on 4.5'; Parameter = '-OptimizePromptMode'; Says = "does not offer prompt optimisation mode 'fast'; it offers standard"; Command = { New-SeedreamImage -Prompt p -Model 4.5 -OptimizePromptMode Fast } }
             @{ Rule = 'fast prompt optimisation on 5.0-lite'; Parameter = '-OptimizePromptMode'; Says = "mode 'fast'"; Command = { New-SeedreamImage -Prompt p -Model 5.0-lite -OptimizePromptMode Fast } }
-            @{ Rule = 'an ftp URL as image'; Parameter = '-Image'; Says = 'ftp: URI; only http\(s\) URLs, data URIs and files'; Command = { Edit-SeedreamImage -Prompt p -Image 'ftp://img.example/a.png' } }
+            @{ Rule = 'an ftp URL as image'; Parameter = '-Image'; Says = 'uses the ftp: scheme; only http\(s\) URLs, data URIs and files'; Command = { Edit-SeedreamImage -Prompt p -Image 'ftp://img.example/a.png' } }
             @{ Rule = 'a data URI of an unknown format'; Parameter = '-Image'; Says = 'data URI must look like data:image/<png\|jpeg'; Command = { Edit-SeedreamImage -Prompt p -Image 'data:image/svg+xml;base64,PHN2Zz4=' } }
             @{ Rule = 'a data URI with an upper-case format'; Parameter = '-Image'; Says = 'lower-case format'; Command = { Edit-SeedreamImage -Prompt p -Image 'data:image/PNG;base64,iVBORw0KGgo=' } }
             @{ Rule = 'a data URI without base64'; Parameter = '-Image'; Says = 'data URI must look like'; Command = { Edit-SeedreamImage -Prompt p -Image 'data:image/png,abc' } }
@@ -87,10 +87,11 @@ Describe 'Validation before any request' {
             @{ Rule = 'a data URI that says png but holds a gif'; Parameter = '-Image'; Says = 'says image/png but holds a gif image'; Command = { Edit-SeedreamImage -Prompt p -Image ('data:image/png;base64,' + [Convert]::ToBase64String([IO.File]::ReadAllBytes((New-TestGifFile -Path (Join-Path $Folder 'real.gif') -Width 64 -Height 64).FullName))) } }
             @{ Rule = 'a data URI over 10 MB'; Parameter = '-Image'; Says = 'is 10,485,\d{3} bytes; a reference image on model seedream-5-0-260128 \(5\.0-lite\) may be at most 10,485,760 bytes \(10 MB\)'; Command = { Edit-SeedreamImage -Prompt p -Image ('data:image/png;base64,' + [Convert]::ToBase64String([IO.File]::ReadAllBytes((New-TestImageFile -Path (Join-Path $Folder 'big-uri.png') -PadBytes 10485760).FullName))) } }
             @{ Rule = 'a data URI of an image 14 px wide'; Parameter = '-Image'; Says = 'is 14x64; width and height must each be over 14'; Command = { Edit-SeedreamImage -Prompt p -Image ('data:image/png;base64,' + [Convert]::ToBase64String([IO.File]::ReadAllBytes((Join-Path $Folder 'narrow14.png')))) } }
-            @{ Rule = 'a missing file'; Parameter = '-Image'; Says = "'no-such-file.png' is not an http\(s\) URL, a data URI or an existing file"; Command = { Edit-SeedreamImage -Prompt p -Image 'no-such-file.png' } }
-            @{ Rule = 'a folder'; Parameter = '-Image'; Says = "'sub-folder' is a folder, not an image file"; Command = { Edit-SeedreamImage -Prompt p -Image 'sub-folder' } }
-            @{ Rule = 'a FileInfo whose file is gone'; Parameter = '-Image'; Says = "the image file 'gone.png' does not exist"; Command = { $GoneFile | Edit-SeedreamImage -Prompt p } }
-            @{ Rule = 'a wildcard that matches no file'; Parameter = '-Image'; Says = "'nothing-\*\.png' matches no file"; Command = { Edit-SeedreamImage -Prompt p -Image 'nothing-*.png' } }
+            @{ Rule = 'a missing file'; Parameter = '-Image'; Says = "the file 'no-such-file.png' does not exist"; Command = { Edit-SeedreamImage -Prompt p -Image 'no-such-file.png' } }
+            @{ Rule = 'a folder'; Parameter = '-Image'; Says = "'sub-folder' is a folder, not a file"; Command = { Edit-SeedreamImage -Prompt p -Image 'sub-folder' } }
+            @{ Rule = 'a FileInfo whose file is gone (piped: binds -LiteralPath)'; Parameter = '-LiteralPath'; Says = "the file 'gone.png' does not exist"; Command = { $GoneFile | Edit-SeedreamImage -Prompt p } }
+            @{ Rule = 'a wildcard that matches no file'; Parameter = '-Path'; Says = "'nothing-\*\.png' matches no file"; Command = { Edit-SeedreamImage -Prompt p -Path 'nothing-*.png' } }
+            @{ Rule = 'a wildcard given to -Image, which takes paths literally'; Parameter = '-Image'; Says = "'ok\*\.png' does not exist \(it is taken literally; to expand it as a wildcard use -Path\)"; Command = { Edit-SeedreamImage -Prompt p -Image 'ok*.png' } }
             @{ Rule = 'a file that is not an image (magic bytes)'; Parameter = '-Image'; Says = "'notes.png'.*not a supported image format \(png, jpeg, webp, bmp, tiff, gif\)"; Command = { Edit-SeedreamImage -Prompt p -Image 'notes.png' } }
             @{ Rule = 'a file over 10 MB'; Parameter = '-Image'; Says = "the image file 'heavy.png' is 10,485,761 bytes; a reference image on model seedream-5-0-260128 \(5\.0-lite\) may be at most 10,485,760 bytes"; Command = { Edit-SeedreamImage -Prompt p -Image 'heavy.png' } }
             @{ Rule = 'a file 14 px wide'; Parameter = '-Image'; Says = "'narrow14.png' is 14x64; width and height must each be over 14 pixels"; Command = { Edit-SeedreamImage -Prompt p -Image 'narrow14.png' } }
@@ -98,7 +99,7 @@ Describe 'Validation before any request' {
             @{ Rule = 'a file with aspect over 16'; Parameter = '-Image'; Says = "'wide17.png' is 256x15.*between 1/16 and 16"; Command = { Edit-SeedreamImage -Prompt p -Image 'wide17.png' } }
             @{ Rule = 'a file with aspect under 1/16'; Parameter = '-Image'; Says = "'tall17.png' is 15x256.*between 1/16 and 16"; Command = { Edit-SeedreamImage -Prompt p -Image 'tall17.png' } }
             @{ Rule = 'a file over 36,000,000 pixels'; Parameter = '-Image'; Says = "'huge.png' is 6001x6000 = 36,006,000 pixels; at most 36,000,000"; Command = { Edit-SeedreamImage -Prompt p -Image 'huge.png' } }
-            @{ Rule = 'a bad file among good ones, piped as FileInfo'; Parameter = '-Image'; Says = "'narrow14.png'"; Command = { Get-Item 'ok.png', 'narrow14.png' | Edit-SeedreamImage -Prompt p -Fuse } }
+            @{ Rule = 'a bad file among good ones, piped as FileInfo (binds -LiteralPath)'; Parameter = '-LiteralPath'; Says = "'narrow14.png'"; Command = { Get-Item 'ok.png', 'narrow14.png' | Edit-SeedreamImage -Prompt p -Fuse } }
         ) {
             # Non-terminating errors and warnings are silenced: only a terminating error reaches the catch.
             $PSDefaultParameterValues = @{ '*-Seedream*:ErrorAction' = 'SilentlyContinue'; '*-Seedream*:WarningAction' = 'SilentlyContinue' }
@@ -217,10 +218,10 @@ Describe 'Validation before any request' {
             $wire[1] | Should -BeLike 'data:image/png;base64,*'
         }
 
-        It 'expands a wildcard into one fusion request in name order' {
+        It '-Path expands a wildcard into one fusion request in name order' {
             $null = New-TestImageFile -Path (Join-Path $Folder 'set-b.png') -Width 40 -Height 30
             $null = New-TestImageFile -Path (Join-Path $Folder 'set-a.png') -Width 30 -Height 40
-            $null = Edit-SeedreamImage -Prompt p -Image 'set-*.png'
+            $null = Edit-SeedreamImage -Prompt p -Path 'set-*.png'
             $requests = @(Get-FakeRequest $Fake -Target generate)
             $requests | Should -HaveCount 1
             $wire = @($requests[0].body.image)

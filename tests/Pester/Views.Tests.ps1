@@ -12,14 +12,14 @@ Describe 'Views' {
     BeforeEach { Reset-FakeSeedreamApi $Fake }
 
     Describe 'Results' {
-        It 'show as a table by default: index, size, model, mode, time left and a shortened URL' {
+        It 'show as a table by default: index, size, model family, mode, time left and a shortened URL' {
             $images = New-SeedreamImage -Prompt 'two foxes' -MaxImages 2
             $text = $images | Format-Text -As Default
             $header = ($text -split "`n" | Where-Object { $_ -match '\S' })[0]
             $header | Should -Match '^\s*Index\s+Size\s+Model\s+Mode\s+TimeLeft\s+Url\s*$'
-            $rows = @($text -split "`n" | Where-Object { $_ -match 'seedream-5-0-260128' })
+            $rows = @($text -split "`n" | Where-Object { $_ -match '\s5\.0-lite\s' })
             $rows | Should -HaveCount 2
-            $rows[0] | Should -Match '^\s*0\s+\d+x\d+\s+seedream-5-0-260128\s+Sequence\s+2[34]h\d\dm\s'
+            $rows[0] | Should -Match '^\s*0\s+\d+x\d+\s+5\.0-lite\s+Sequence\s+2[34]h\d\dm\s'
             $rows[1] | Should -Match '^\s*1\s'
             $uri = [Uri]$images[0].Url
             $rows[0] | Should -Match ([regex]::Escape($uri.Host))
@@ -34,7 +34,7 @@ Describe 'Views' {
             }
             $text = $image | Format-Text
             $text | Should -Match 'cdn\.example\.com/\.\.\.'
-            $text | Should -Match 'image-000123\.jpeg'
+            $text | Should -Match 'ge-000123\.jpeg' -Because 'the end of the path (the file name) is kept'
             $text | Should -Not -Match 'X-Signature'
             $text | Should -Match '\b5h(29|30)m\b'
         }
@@ -91,6 +91,51 @@ Describe 'Views' {
 
         It 'fits the longest provider id (Volcengine) in its column' {
             Get-SeedreamModel -Name flash -Provider Volcengine | Format-Text | Should -Match 'doubao-seedream-5-0-flash-260915\s+Live'
+        }
+    }
+
+    Describe 'An 80-column console' {
+        BeforeAll {
+            function Get-Lines([string] $Text) { @($Text -split '\r?\n' | Where-Object { $_ -match '\S' }) }
+        }
+
+        It 'shows every result column, the URL''s host and file-name end included, within 80 columns' {
+            $images = New-SeedreamImage -Prompt 'eighty' -MaxImages 2
+            $lines = Get-Lines ($images | Out-String -Width 80)
+            $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 -Because "'$_' must fit" }
+            $lines[0] | Should -Match '^\s*Index\s+Size\s+Model\s+Mode\s+TimeLeft\s+Url\s*$'
+            $uri = [Uri]$images[0].Url
+            $rows = @($lines | Where-Object { $_ -match '^\s*\d+\s' })
+            $rows | Should -HaveCount 2
+            $rows[0] | Should -Match ([regex]::Escape($uri.Host + '/...'))
+            $rows[0] | Should -Match ([regex]::Escape($uri.AbsolutePath.Substring($uri.AbsolutePath.Length - 12)) + '\s*$') -Because 'the URL column keeps the end of the file name'
+            $rows[0] | Should -Match '\s5\.0-lite\s+Sequence\s+2[34]h\d\dm\s'
+        }
+
+        It 'names an unknown model by its id and an inline result by its size in bytes, within 80 columns' {
+            $inline = [Seedream.SeedreamImage]@{ Index = 0; Size = '2048x2048'; Model = 'ep-20261201-abc'; Created = [DateTimeOffset]::UtcNow; ImageBytes = [byte[]]::new(1234567); Mode = 'Fusion' }
+            $lines = Get-Lines ($inline | Out-String -Width 80)
+            $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
+            $lines[-1] | Should -Match 'ep-2026\S*\s+Fusion\s+inline\s+\(1,234,567 bytes inline\)'
+        }
+
+        It 'shows the model table with its price column, prices at their real precision, for <Provider>' -ForEach @(
+            @{ Provider = 'APIYI' }
+            @{ Provider = 'Volcengine' }
+        ) {
+            $lines = Get-Lines (Get-SeedreamModel -Provider $Provider | Out-String -Width 80)
+            $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 -Because "'$_' must fit" }
+            $lines[0] | Should -Match 'Price \(USD\)\s*$'
+            foreach ($model in Get-SeedreamModel -Provider $Provider) {
+                $row = @($lines | Where-Object { $_ -match ('\s' + [regex]::Escape($model.Id) + '\s') })
+                $row | Should -HaveCount 1 -Because "$($model.Id) is shown whole"
+                $row[0] | Should -Match ('\s' + [regex]::Escape($model.Price) + '\s*$') -Because 'the price rule is shown whole'
+            }
+            ($lines -join "`n") | Should -Match '\s\$0\.035\s*(\n|$)' -Because '5.0 lite costs $0.035, not 0.04'
+        }
+
+        It 'shows the connection within 80 columns' {
+            Get-Lines (Get-SeedreamConnection | Out-String -Width 80) | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
         }
     }
 

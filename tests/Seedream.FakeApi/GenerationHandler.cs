@@ -90,8 +90,9 @@ internal sealed class GenerationHandler(ServerState state)
         {
             if (failed.Contains(i))
             {
-                images.Add(new GeneratedImage(i, request.Width, request.Height, null, null,
-                    new ApiError(400, failureCode, rule?.Message ?? ApiError.DefaultMessageFor(failureCode))));
+                // As the API's error objects do, a failed slot's message ends with the request id.
+                var message = $"{rule?.Message ?? ApiError.DefaultMessageFor(failureCode)} request id: {HttpExchange.RequestIdOf(context)}";
+                images.Add(new GeneratedImage(i, request.Width, request.Height, null, null, new ApiError(400, failureCode, message)));
                 continue;
             }
             var bytes = state.Images.Get(request.Width, request.Height, request.Format, padding);

@@ -406,7 +406,7 @@ namespace Seedream.Api
                         if (data.Error is ApiError apiError)
                         {
                             throw new SeedreamStreamException(
-                                $"The stream reported {apiError.Code}: {apiError.Message} after {result.Images.Count(x => x.Succeeded)} image(s).",
+                                $"The stream reported {apiError.Code}: {apiError.Message} after {result.Images.Count(x => x.Succeeded)} image(s).{RequestIdNote(apiError.Message, result.RequestId)}",
                                 result.Images.Count(x => x.Succeeded), apiError) { RequestId = result.RequestId, Attempts = result.Attempts };
                         }
 
@@ -463,10 +463,14 @@ namespace Seedream.Api
         private static string DescribeApiError(int status, ApiError error, string? requestId, int attempts)
         {
             string message = error.Message.Length > 0 ? error.Message : "(no message)";
-            string id = requestId != null && message.IndexOf(requestId, StringComparison.Ordinal) < 0 ? $" Request id: {requestId}." : "";
+            string id = RequestIdNote(message, requestId);
             string tries = attempts > 1 ? $" Gave up after {attempts} attempts." : "";
             return $"Seedream API error {error.Code} (HTTP {status}): {message}{id}{tries}";
         }
+
+        /// <summary>" Request id: X." when the server's message does not already carry the id, so a message shows it once.</summary>
+        private static string RequestIdNote(string message, string? requestId) =>
+            requestId != null && message.IndexOf(requestId, StringComparison.Ordinal) < 0 ? $" Request id: {requestId}." : "";
 
         private static bool IsEventStream(HttpResponseMessage response) =>
             string.Equals(response.Content.Headers.ContentType?.MediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase);

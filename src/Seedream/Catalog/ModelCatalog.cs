@@ -89,6 +89,9 @@ namespace Seedream.Catalog
 
         public static SeedreamProvider? FindProvider(string? name) => Shipped.FindProvider(name);
 
+        /// <summary>The shipped catalog's model for a name or any provider's id (views use it to show a short name).</summary>
+        public static SeedreamModel? FindModel(string? nameOrId) => Shipped.FindModel(nameOrId);
+
         public static int MaxImagesPerRequest => Shipped.Limits.MaxImagesPerRequest;
 
         public static int MaxReferencesPlusOutputs => Shipped.Limits.MaxReferencesPlusOutputs;

@@ -26,11 +26,28 @@ namespace Seedream.Commands
         public string? Provider { get; set; }
 
         private SeedreamConnection? _connection;
+        private bool _keyChecked;
 
-        /// <summary>The provider, base URI and key this call uses; stops the call when there is no key.</summary>
-        protected SeedreamConnection Connection => _connection ??= ResolveConnection(requireKey: true);
+        /// <summary>
+        /// The provider, base URI and key this call uses; stops the call when there is no key. Ask for it only when a
+        /// request is about to go out: checks and -WhatIf need no key (<see cref="ProviderInfo"/>).
+        /// </summary>
+        protected SeedreamConnection Connection
+        {
+            get
+            {
+                if (!_keyChecked)
+                {
+                    _connection = ResolveConnection(requireKey: true);
+                    _keyChecked = true;
+                }
 
-        protected SeedreamProvider ProviderInfo => Connection.ProviderInfo;
+                return _connection!;
+            }
+        }
+
+        /// <summary>The provider this call uses, known without a key, so -WhatIf works before a key is set.</summary>
+        protected SeedreamProvider ProviderInfo => (_connection ??= ResolveConnection(requireKey: false)).ProviderInfo;
 
         /// <summary>The connection this call uses, with its -Provider, -BaseUri and -ApiKey; see <see cref="ConnectionResolver"/>.</summary>
         protected SeedreamConnection ResolveConnection(bool requireKey) =>
@@ -43,7 +60,7 @@ namespace Seedream.Commands
         {
             if (ResolvesConnectionAtStart)
             {
-                _ = ResolveConnection(requireKey: false); // an unknown provider or an unsafe base URI stops the call before any input is read
+                _connection = ResolveConnection(requireKey: false); // an unknown provider or an unsafe base URI stops the call before any input is read
             }
 
             base.BeginProcessing();

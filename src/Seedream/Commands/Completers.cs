@@ -184,4 +184,35 @@ namespace Seedream.Commands
         protected override IEnumerable<(string, string)> Suggestions(CommandLine commandLine) =>
             CatalogInEffect().Providers.Select(p => (p.Name, $"{p.Name}: {p.BaseUri}"));
     }
+
+    /// <summary>
+    /// Save-SeedreamResult -NameTemplate: the template tokens. After an open brace it completes the token being typed
+    /// (scene-{in -> scene-{index}); otherwise it offers what was typed followed by each token. Suggests, never rejects.
+    /// </summary>
+    public sealed class NameTemplateCompleter : IArgumentCompleter
+    {
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+        {
+            string typed = (wordToComplete ?? "").Trim('\'', '"');
+            int open = typed.LastIndexOf('{');
+            bool inToken = open >= 0 && typed.IndexOf('}', open) < 0;
+            string prefix = inToken ? typed.Substring(0, open) : typed;
+            string fragment = inToken ? typed.Substring(open) : "";
+            if (typed.Length == 0)
+            {
+                yield return Result(SaveSeedreamResultCommand.DefaultNameTemplate, "The default template");
+            }
+
+            foreach (KeyValuePair<string, string> token in FileNames.Tokens)
+            {
+                if (token.Key.StartsWith(fragment, StringComparison.OrdinalIgnoreCase))
+                {
+                    yield return Result(prefix + token.Key, token.Value);
+                }
+            }
+        }
+
+        private static CompletionResult Result(string value, string tooltip) =>
+            new CompletionResult("'" + value.Replace("'", "''") + "'", value, CompletionResultType.ParameterValue, tooltip);
+    }
 }

@@ -55,11 +55,12 @@ namespace Seedream.Commands
 
             ConnectionDefaults.Current = new ConnectionDefaults(given.ProviderInfo, BaseUri, ApiKey, catalogPath);
             SeedreamConnection connection = ConnectionResolver.Resolve(this, null, null, null, requireKey: false);
-            WriteVerbose($"Connected to {connection.Provider} at {connection.BaseUri} (from {connection.BaseUriSource}); key from {connection.ApiKeySource}; " +
-                         $"user catalog: {connection.CatalogPath ?? "none"} (from {connection.CatalogSource}).");
+            WriteVerbose($"Connected to {connection.Provider} at {connection.BaseUri} (from {ConnectionResolver.DescribeSource(connection.BaseUriSource)}); " +
+                         $"key from {ConnectionResolver.DescribeSource(connection.ApiKeySource)}; " +
+                         $"user catalog: {connection.CatalogPath ?? "none"} (from {ConnectionResolver.DescribeSource(connection.CatalogSource)}).");
             if (!connection.HasApiKey)
             {
-                WriteWarning($"No API key yet: pass -ApiKey, or set ${string.Join(" or $", connection.ProviderInfo.ApiKeyVariables)} before generating.");
+                WriteWarning($"No API key yet: pass -ApiKey, or set {ConnectionResolver.KeyVariables(connection.ProviderInfo)} before generating.");
             }
 
             if (PassThru.IsPresent)

@@ -27,6 +27,11 @@ namespace Seedream.Commands
                 }
             }
 
+            if (baseUri != null)
+            {
+                CheckBaseUri(cmdlet, baseUri, "-BaseUri");
+            }
+
             SeedreamConnection connection;
             try
             {
@@ -35,41 +40,79 @@ namespace Seedream.Commands
             catch (UriFormatException)
             {
                 cmdlet.ThrowTerminatingError(SeedreamErrors.InvalidParameterRecord("BaseUri",
-                    $"the environment variable {SeedreamConnection.BaseUriVariable} does not hold an absolute URI; pass -BaseUri or correct the variable.",
+                    $"{EnvironmentVariable(SeedreamConnection.BaseUriVariable)} does not hold an absolute URI; pass -BaseUri or correct the variable.",
                     SeedreamConnection.BaseUriVariable));
                 throw; // not reached
             }
 
-            CheckBaseUri(cmdlet, connection.BaseUri);
+            CheckBaseUri(cmdlet, connection.BaseUri, DescribeSource(connection.BaseUriSource));
             if (connection.HasApiKey && !connection.ApiKeyIsWellFormed)
             {
                 // The message names where the key came from, never the key or the offending character.
                 cmdlet.ThrowTerminatingError(SeedreamErrors.InvalidParameterRecord("ApiKey",
-                    $"the API key (from {connection.ApiKeySource}) is empty or holds a character that cannot be sent in an HTTP header; " +
+                    $"the API key (from {DescribeSource(connection.ApiKeySource)}) is empty or holds a character that cannot be sent in an HTTP header; " +
                     "a key is printable ASCII without spaces. Check for a character pasted or read along with it.", null));
             }
 
             if (requireKey && !connection.HasApiKey)
             {
                 cmdlet.ThrowTerminatingError(new ErrorRecord(
-                    new SeedreamException($"No API key for {connection.Provider}: pass -ApiKey, run Connect-Seedream -ApiKey, or set ${string.Join(" or $", connection.ProviderInfo.ApiKeyVariables)}. Nothing prompts for it."),
+                    new SeedreamException($"No API key for {connection.Provider}: pass -ApiKey, run Connect-Seedream -ApiKey, or set {KeyVariables(connection.ProviderInfo)}. Nothing prompts for it."),
                     SeedreamErrors.NoApiKey, ErrorCategory.AuthenticationError, null));
             }
 
             return connection;
         }
 
-        /// <summary>The key must not travel in clear text: plain http only to this machine.</summary>
-        private static void CheckBaseUri(PSCmdlet cmdlet, Uri uri)
+        /// <summary>The provider's key variables as PowerShell spells them, in the order they are read: $env:ARK_API_KEY or $env:SEEDREAM_API_KEY.</summary>
+        public static string KeyVariables(SeedreamProvider provider) => string.Join(" or ", provider.ApiKeyVariables.Select(EnvironmentVariable));
+
+        /// <summary>A source as messages write it: Environment:NAME becomes $env:NAME; Parameter becomes -BaseUri/-ApiKey's own word.</summary>
+        public static string DescribeSource(string source) =>
+            source.StartsWith(EnvironmentPrefix, StringComparison.Ordinal) ? EnvironmentVariable(source.Substring(EnvironmentPrefix.Length)) : source;
+
+        private const string EnvironmentPrefix = "Environment:";
+
+        private static string EnvironmentVariable(string name) => "$env:" + name;
+
+        /// <summary>
+        /// The key must not travel in clear text: https, or plain http only to this machine. A relative URI, another
+        /// scheme, or a user name or password in the address (HttpClient would not send them, and they must never be
+        /// shown) is refused. Messages name the address without its user information, query or fragment.
+        /// </summary>
+        private static void CheckBaseUri(PSCmdlet cmdlet, Uri uri, string from)
         {
-            bool https = uri.Scheme == Uri.UriSchemeHttps;
-            bool loopbackHttp = uri.Scheme == Uri.UriSchemeHttp && (uri.IsLoopback || uri.Host == "127.0.0.1" || uri.Host == "[::1]");
-            if (!https && !loopbackHttp)
+            string where = from.StartsWith("-", StringComparison.Ordinal) ? "" : $" (from {from})";
+            if (!uri.IsAbsoluteUri)
             {
-                cmdlet.ThrowTerminatingError(new ErrorRecord(
-                    new SeedreamValidationException("BaseUri", $"Parameter -BaseUri: '{uri.GetLeftPart(UriPartial.Path)}' is not https; plain http is allowed only to a loopback address, so the API key never travels in clear text."),
-                    SeedreamErrors.InsecureBaseUri, ErrorCategory.SecurityError, uri));
+                Refuse(cmdlet, $"Parameter -BaseUri: '{uri.OriginalString}'{where} is not an absolute URI; give the whole address, for example https://api.apiyi.com/v1.", ErrorCategory.InvalidArgument, null);
+            }
+
+            string shown = Shown(uri);
+            if (uri.UserInfo.Length > 0)
+            {
+                Refuse(cmdlet, $"Parameter -BaseUri: '{shown}'{where} holds a user name or password before the host; remove them. The API key goes in -ApiKey " +
+                               "(or Connect-Seedream), and credentials in the address are never sent.", ErrorCategory.SecurityError, shown);
+            }
+
+            if (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)
+            {
+                Refuse(cmdlet, $"Parameter -BaseUri: '{shown}'{where} uses {uri.Scheme}:, which the API does not speak; give an https:// address.", ErrorCategory.InvalidArgument, shown);
+            }
+
+            bool loopback = uri.IsLoopback || uri.Host == "127.0.0.1" || uri.Host == "[::1]";
+            if (uri.Scheme == Uri.UriSchemeHttp && !loopback)
+            {
+                Refuse(cmdlet, $"Parameter -BaseUri: '{shown}'{where} is plain http to another machine; use https. Plain http is allowed only to a loopback address " +
+                               "(localhost, 127.0.0.1, ::1), so the API key never travels in clear text.", ErrorCategory.SecurityError, shown);
             }
         }
+
+        /// <summary>Scheme, host, port and path: never the user information, query or fragment.</summary>
+        private static string Shown(Uri uri) => uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped);
+
+        private static void Refuse(PSCmdlet cmdlet, string message, ErrorCategory category, object? target) =>
+            cmdlet.ThrowTerminatingError(new ErrorRecord(new SeedreamValidationException("BaseUri", message),
+                category == ErrorCategory.SecurityError ? SeedreamErrors.InsecureBaseUri : SeedreamErrors.InvalidParameter, category, target));
     }
 }

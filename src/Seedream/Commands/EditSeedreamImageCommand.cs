@@ -1,42 +1,87 @@
 using System;
 using System.Collections.Generic;
-using System.Collections.ObjectModel;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
+using Seedream.Api;
 using Seedream.Imaging;
 
 namespace Seedream.Commands
 {
     /// <summary>
-    /// Edit-SeedreamImage: edits reference images. Each pipeline item is its own request; -Image a,b,c in one call
-    /// is a fusion in that order; -Fuse gathers every piped image into one fusion request; -MaxImages makes a sequence.
+    /// Edit-SeedreamImage: edits reference images. Each pipeline item is its own request; several images in one call
+    /// (-Image a,b,c, or -Path with a wildcard) are a fusion in that order; -Fuse gathers every piped image into one fusion
+    /// request; -MaxImages makes a sequence. -Image takes URLs, data URIs, results and literal file paths; -Path takes
+    /// file paths with wildcards; -LiteralPath (PSPath) takes them as typed and binds from Get-ChildItem by property name.
+    /// Paths go through <see cref="PathResolver"/>, so PSDrives work.
     /// </summary>
-    [Cmdlet(VerbsData.Edit, "SeedreamImage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [Cmdlet(VerbsData.Edit, "SeedreamImage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ImageSet)]
     [OutputType(typeof(SeedreamImage))]
     public sealed class EditSeedreamImageCommand : GenerationCmdlet
     {
+        private const string ImageSet = "Image";
+        private const string PathSet = "Path";
+        private const string LiteralPathSet = "LiteralPath";
         private readonly List<ReferenceImage> _gathered = new List<ReferenceImage>();
 
         [Parameter(Mandatory = true, Position = 0)]
         [AllowEmptyString]
         public string Prompt { get; set; } = "";
 
-        /// <summary>URLs, data URIs, file paths, FileInfo objects or earlier results (by their Url or inline bytes).</summary>
-        [Parameter(Mandatory = true, Position = 1, ValueFromPipeline = true)]
-        [Alias("Url", "FullName", "Path")]
-        public object[] Image { get; set; } = Array.Empty<object>();
+        /// <summary>URLs, data URIs, file paths (literal), FileInfo objects or earlier results (by their Url or inline bytes).</summary>
+        [Parameter(Mandatory = true, Position = 1, ValueFromPipeline = true, ParameterSetName = ImageSet)]
+        [Alias("Url")]
+        [SeedreamImageInputTransformation]
+        public SeedreamImageInput[] Image { get; set; } = Array.Empty<SeedreamImageInput>();
+
+        /// <summary>Image files; wildcards expand through the provider (PSDrives included).</summary>
+        [Parameter(Mandatory = true, ParameterSetName = PathSet)]
+        [ValidateNotNullOrEmpty]
+        [SupportsWildcards]
+        public string[] Path { get; set; } = Array.Empty<string>();
+
+        /// <summary>Image files taken exactly as typed; binds PSPath from Get-ChildItem and Get-Item output.</summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
+        [Alias("PSPath", "LP")]
+        [ValidateNotNullOrEmpty]
+        public string[] LiteralPath { get; set; } = Array.Empty<string>();
 
         [Parameter]
         [Alias("Fusion")]
         public SwitchParameter Fuse { get; set; }
 
+        protected override string ImageParameterName => ParameterSetName;
+
         protected override void ProcessRecord()
         {
             var images = new List<ReferenceImage>();
-            foreach (object item in Image)
+            object? target;
+            switch (ParameterSetName)
             {
-                images.AddRange(Resolve(item));
+                case PathSet:
+                    target = Path.Length == 1 ? Path[0] : (object)Path;
+                    foreach (string path in Path)
+                    {
+                        images.AddRange(ReadFiles(path, literal: false, nameof(Path)));
+                    }
+
+                    break;
+                case LiteralPathSet:
+                    target = LiteralPath.Length == 1 ? LiteralPath[0] : (object)LiteralPath;
+                    foreach (string path in LiteralPath)
+                    {
+                        images.AddRange(ReadFiles(path, literal: true, nameof(LiteralPath)));
+                    }
+
+                    break;
+                default:
+                    target = Image.Length == 1 ? TargetOf(Image[0]) : Image.Select(TargetOf).ToArray();
+                    foreach (SeedreamImageInput item in Image)
+                    {
+                        images.Add(Resolve(item));
+                    }
+
+                    break;
             }
 
             if (Fuse.IsPresent)
@@ -45,7 +90,7 @@ namespace Seedream.Commands
                 return;
             }
 
-            Submit(Prompt, images, Image.Length == 1 ? TargetOf(Image[0]) : Image.Select(TargetOf).ToArray());
+            Submit(Prompt, images, target);
         }
 
         protected override void EndProcessing()
@@ -54,7 +99,7 @@ namespace Seedream.Commands
             {
                 if (_gathered.Count == 0)
                 {
-                    StopWithError(SeedreamErrors.InvalidParameterRecord(nameof(Image), "-Fuse received no images to combine.", null));
+                    StopWithError(SeedreamErrors.InvalidParameterRecord(ParameterSetName, "-Fuse received no images to combine.", null));
                 }
 
                 Submit(Prompt, _gathered, _gathered.Select(image => image.Description).ToArray());
@@ -63,40 +108,61 @@ namespace Seedream.Commands
             base.EndProcessing();
         }
 
-        /// <summary>Turns one input into reference images, checking each before any request; failures name the input and the rule.</summary>
-        private IEnumerable<ReferenceImage> Resolve(object? item)
+        /// <summary>The files one -Path or -LiteralPath value names, each checked and encoded; a failure stops before any request.</summary>
+        private IEnumerable<ReferenceImage> ReadFiles(string path, bool literal, string parameterName)
         {
-            object? value = item is PSObject wrapped ? wrapped.BaseObject : item;
             try
             {
-                switch (value)
+                return PathResolver.ResolveFiles(this, path, literal, parameterName).Select(ReferenceImage.FromFile).ToList();
+            }
+            catch (Exception ex) when (IsInputProblem(ex))
+            {
+                throw Refuse(ex, parameterName, path);
+            }
+        }
+
+        /// <summary>Turns one -Image value into a reference image, checked before any request; failures name the input and the rule.</summary>
+        private ReferenceImage Resolve(SeedreamImageInput input)
+        {
+            try
+            {
+                switch (input.Value)
                 {
                     case SeedreamImage result:
-                        return new[] { FromResult(result) };
-                    case FileInfo file:
-                        return new[] { ReferenceImage.FromFile(file.FullName) };
+                        return FromResult(result);
+                    case FileSystemInfo file:
+                        return ReferenceImage.FromFile(file.FullName);
                     case SeedreamImageInfo saved:
-                        return new[] { ReferenceImage.FromFile(saved.FullName) };
+                        return ReferenceImage.FromFile(saved.FullName);
                     case Uri uri:
-                        return new[] { FromText(uri.OriginalString) };
+                        return FromText(uri.OriginalString);
                     case string text:
-                        return FromTextOrPaths(text);
+                        return FromText(text);
                     default:
-                        if (item is PSObject withUrl && withUrl.Properties["Url"]?.Value is string propertyUrl)
+                        if (PSObject.AsPSObject(input.Value).Properties["Url"]?.Value is string propertyUrl)
                         {
-                            return new[] { FromText(propertyUrl) };
+                            return FromText(propertyUrl);
                         }
 
-                        throw new InvalidDataException($"cannot use a {value?.GetType().Name ?? "null"} as an image; give a URL, a data URI, a file path, a FileInfo or a Seedream result.");
+                        throw new InvalidDataException($"cannot use a {input.Value.GetType().Name} as an image; give a URL, a data URI, a file path, a FileInfo or a Seedream result.");
                 }
             }
-            catch (Exception ex) when (ex is InvalidDataException || ex is FileNotFoundException || ex is ItemNotFoundException || ex is IOException || ex is UnauthorizedAccessException)
+            catch (Exception ex) when (IsInputProblem(ex))
             {
-                StopWithError(new ErrorRecord(
-                    new Api.SeedreamValidationException(nameof(Image), $"Parameter -Image: {ex.Message}"),
-                    SeedreamErrors.InvalidImage, ErrorCategory.InvalidArgument, TargetOf(item)));
-                throw; // not reached: StopWithError throws
+                throw Refuse(ex, nameof(Image), TargetOf(input));
             }
+        }
+
+        private static bool IsInputProblem(Exception ex) =>
+            ex is SeedreamValidationException || ex is InvalidDataException || ex is FileNotFoundException || ex is ItemNotFoundException ||
+            ex is IOException || ex is UnauthorizedAccessException;
+
+        /// <summary>Stops the command (after the work already sent is written) with the input's problem; never returns.</summary>
+        private Exception Refuse(Exception ex, string parameterName, object? target)
+        {
+            string message = ex is SeedreamValidationException ? ex.Message : $"Parameter -{parameterName}: {ex.Message}";
+            StopWithError(new ErrorRecord(new SeedreamValidationException(parameterName, message), SeedreamErrors.InvalidImage, ErrorCategory.InvalidArgument, target));
+            return ex; // not reached: StopWithError throws
         }
 
         private static ReferenceImage FromResult(SeedreamImage result)
@@ -115,14 +181,24 @@ namespace Seedream.Commands
         }
 
         /// <summary>What an error names as its target: the input itself, but a data URI only by its start and length.</summary>
-        private static object? TargetOf(object? item)
+        private static object? TargetOf(SeedreamImageInput? input) => input?.Value switch
         {
-            object? value = item is PSObject wrapped ? wrapped.BaseObject : item;
-            return value is string text && ReferenceImage.IsDataUri(text) ? Api.RequestBodyWriter.Shorten(text) : value;
-        }
+            string text when ReferenceImage.IsDataUri(text) => RequestBodyWriter.Shorten(text),
+            null => null,
+            _ => input.Value,
+        };
 
-        private static ReferenceImage FromText(string text)
+        /// <summary>
+        /// A string given to -Image: an http(s) URL, a data URI, a file: URI, or a file path taken literally (through the
+        /// provider, so PSDrives such as Temp: work). Other URI schemes and empty strings are refused.
+        /// </summary>
+        private ReferenceImage FromText(string text)
         {
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                throw new InvalidDataException("an empty string is not an image; give an http(s) URL, a data URI or the path of an image file.");
+            }
+
             if (ReferenceImage.IsHttpUrl(text))
             {
                 return ReferenceImage.FromUrl(text);
@@ -133,48 +209,22 @@ namespace Seedream.Commands
                 return ReferenceImage.FromDataUri(text);
             }
 
-            throw new InvalidDataException($"'{text}' is not an http(s) URL, a data URI or an existing file.");
-        }
-
-        private IEnumerable<ReferenceImage> FromTextOrPaths(string text)
-        {
-            if (ReferenceImage.IsHttpUrl(text) || ReferenceImage.IsDataUri(text))
+            if (Uri.TryCreate(text, UriKind.Absolute, out Uri? uri) && uri.Scheme.Length > 1 && !PathResolver.IsProviderPath(this, text))
             {
-                return new[] { FromText(text) };
-            }
-
-            if (Uri.TryCreate(text, UriKind.Absolute, out Uri? uri) && uri.Scheme.Length > 1 && !uri.IsFile)
-            {
-                throw new InvalidDataException($"'{text}' is a {uri.Scheme}: URI; only http(s) URLs, data URIs and files can be used.");
-            }
-
-            // A path, resolved against the PowerShell location; wildcards may name several files.
-            Collection<string> paths;
-            try
-            {
-                paths = GetResolvedProviderPathFromPSPath(text, out ProviderInfo provider);
-                if (provider.Name != "FileSystem")
+                if (uri.IsFile)
                 {
-                    throw new InvalidDataException($"'{text}' is not on the file system.");
+                    if (uri.Host.Length == 0 && (uri.AbsolutePath.Length == 0 || uri.AbsolutePath == "/"))
+                    {
+                        throw new InvalidDataException($"'{text}' names no file; a file: URI needs a path, for example file:///home/me/photo.png.");
+                    }
+
+                    return ReferenceImage.FromFile(PathResolver.ResolveFiles(this, uri.LocalPath, literal: true, nameof(Image))[0]);
                 }
-            }
-            catch (ItemNotFoundException)
-            {
-                throw new InvalidDataException($"'{text}' is not an http(s) URL, a data URI or an existing file.");
+
+                throw new InvalidDataException($"'{text}' uses the {uri.Scheme}: scheme; only http(s) URLs, data URIs and files can be used (download it first, or give its http(s) address).");
             }
 
-            if (paths.Count == 0)
-            {
-                throw new InvalidDataException($"'{text}' matches no file; give an http(s) URL, a data URI or the path of an existing image file.");
-            }
-
-            var images = new List<ReferenceImage>();
-            foreach (string path in paths)
-            {
-                images.Add(ReferenceImage.FromFile(path));
-            }
-
-            return images;
+            return ReferenceImage.FromFile(PathResolver.ResolveFiles(this, text, literal: true, nameof(Image))[0]);
         }
     }
 }

@@ -48,7 +48,6 @@ namespace Seedream.Commands
         private bool _warnedModel;
         private bool _warnedTimeout;
         private SeedreamCatalog? _catalog;
-        private bool _progressShown;
         private int _imagesArrived;
         private int _imagesExpected;
 
@@ -99,6 +98,7 @@ namespace Seedream.Commands
         /// <summary>Checks the request, asks ShouldProcess, and starts it. Rule violations stop the call before anything is sent.</summary>
         protected void Submit(string prompt, IReadOnlyList<ReferenceImage> images, object? target)
         {
+            PromptLength.WarnOnce(this, prompt);
             SeedreamCatalog catalog = Catalog;
             ModelChoice choice = ResolveModel(catalog);
             SeedreamModel? model = choice.Model;
@@ -159,8 +159,8 @@ namespace Seedream.Commands
             PriceRule? price = choice.Offer?.Price;
             Interlocked.Add(ref _imagesExpected, request.MaxOutputImages);
 
-            // One record up front, so even a request quicker than the first progress tick shows (and completes) progress.
-            OnProgressTick();
+            // A record as the first request starts, so even a quick one shows (and completes) progress; then at most one a quarter second.
+            RequestProgress();
             StartWork(async (sink, cancellationToken) =>
             {
                 var written = new List<SeedreamImage>();
@@ -242,18 +242,14 @@ namespace Seedream.Commands
             int expected = Math.Max(1, Volatile.Read(ref _imagesExpected));
             string status = $"{CompletedItems} of {StartedItems} request(s) done, {RunningItems} in flight, {arrived} of up to {expected} image(s) arrived, " +
                             $"{(DateTime.UtcNow - _startedAt).TotalSeconds:0} s elapsed";
-            WriteProgress(new ProgressRecord(ProgressActivityId, "Seedream: generating images", status)
-            {
-                PercentComplete = Math.Min(100, arrived * 100 / expected),
-            });
-            _progressShown = true;
+            WriteProgress(Progress.Record(ProgressActivityId, "Seedream: generating images", status, arrived * 100 / expected));
         }
 
         protected override void OnAllWorkDone()
         {
-            if (_progressShown)
+            if (Progress.Shown)
             {
-                WriteProgress(new ProgressRecord(ProgressActivityId, "Seedream: generating images", "Done") { RecordType = ProgressRecordType.Completed });
+                WriteProgress(Progress.Completed(ProgressActivityId, "Seedream: generating images"));
             }
         }
 
@@ -382,9 +378,12 @@ namespace Seedream.Commands
             }
         }
 
-        private static string ParameterNameOf(RequestField field) => field switch
+        /// <summary>The parameter that gave the reference images, for messages (Edit-SeedreamImage: -Image, -Path or -LiteralPath).</summary>
+        protected virtual string ImageParameterName => "Image";
+
+        private string ParameterNameOf(RequestField field) => field switch
         {
-            RequestField.Image => "Image",
+            RequestField.Image => ImageParameterName,
             _ => field.ToString(),
         };
 

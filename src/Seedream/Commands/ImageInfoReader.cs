@@ -11,8 +11,8 @@ using Seedream.Imaging;
 namespace Seedream.Commands
 {
     /// <summary>
-    /// What Get-SeedreamImageInfo and Export-SeedreamGallery share: turning -Path/-LiteralPath into image files, and an
-    /// image file into a <see cref="SeedreamImageInfo"/>.
+    /// What Get-SeedreamImageInfo and Export-SeedreamGallery share: turning -Path/-LiteralPath into image files (through
+    /// <see cref="PathResolver"/>), and an image file into a <see cref="SeedreamImageInfo"/>.
     /// </summary>
     internal static class ImageInfoReader
     {
@@ -29,28 +29,9 @@ namespace Seedream.Commands
                 bool wildcard = !literal && WildcardPattern.ContainsWildcardCharacters(path);
                 try
                 {
-                    ProviderInfo provider;
-                    if (literal)
-                    {
-                        string single = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _);
-                        if (!File.Exists(single) && !Directory.Exists(single))
-                        {
-                            throw new ItemNotFoundException($"Cannot find path '{path}' because it does not exist.");
-                        }
-
-                        resolved = new[] { single };
-                    }
-                    else
-                    {
-                        resolved = cmdlet.SessionState.Path.GetResolvedProviderPathFromPSPath(path, out provider).ToList();
-                    }
-
-                    if (provider.Name != "FileSystem")
-                    {
-                        throw new ItemNotFoundException($"'{path}' is not on the file system.");
-                    }
+                    resolved = PathResolver.ResolveExisting(cmdlet, path, literal, literal ? "LiteralPath" : "Path");
                 }
-                catch (Exception ex) when (ex is ItemNotFoundException || ex is System.Management.Automation.DriveNotFoundException || ex is ProviderNotFoundException)
+                catch (SeedreamValidationException ex)
                 {
                     cmdlet.WriteError(new ErrorRecord(ex, "Seedream.PathNotFound", ErrorCategory.ObjectNotFound, path));
                     continue;

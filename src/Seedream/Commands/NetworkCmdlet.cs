@@ -77,8 +77,14 @@ namespace Seedream.Commands
 
         protected RetryPolicy RetryPolicy => new RetryPolicy(MaxRetryCount);
 
-        /// <summary>A retry is news for -Verbose, not a warning: it is expected and usually recovers.</summary>
-        protected static Action<RetryNotice> VerboseRetry(WorkSink sink, string what) => notice =>
+        /// <summary>
+        /// A retry is news for -Verbose, not a warning: it is expected and usually recovers. The wait also shows in the
+        /// progress bar ("waiting 30 s: rate limited") while it lasts.
+        /// </summary>
+        protected Action<RetryNotice> VerboseRetry(WorkSink sink, string what) => notice =>
+        {
+            Progress.NoteWait(notice.Delay, ProgressReport.ShortReason(notice.Reason));
             sink.WriteVerbose($"{what}: attempt {notice.Attempt} of {notice.MaxAttempts} failed ({notice.Reason}); retrying in {notice.Delay.TotalSeconds:0.##} s.");
+        };
     }
 }

@@ -5,7 +5,7 @@ using Seedream.Imaging;
 namespace Seedream.Commands
 {
     /// <summary>New-SeedreamImage: text to image, or a batch sequence with -MaxImages. One prompt, one request.</summary>
-    [Cmdlet(VerbsCommon.New, "SeedreamImage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [Cmdlet(VerbsCommon.New, "SeedreamImage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(SeedreamImage))]
     public sealed class NewSeedreamImageCommand : GenerationCmdlet
     {

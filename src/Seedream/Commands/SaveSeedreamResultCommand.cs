@@ -1,10 +1,13 @@
 using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
-using System.Security.Cryptography;
+using System.Runtime.InteropServices;
 using System.Text;
+using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 using Seedream.Api;
@@ -15,17 +18,20 @@ namespace Seedream.Commands
     /// <summary>
     /// Save-SeedreamResult: writes results to files. Downloads hosted URLs (without the API key) or writes inline bytes;
     /// the extension comes from the bytes themselves. Each file is written to a temporary name in the target folder
-    /// and renamed only when complete, so no partial file is ever left under the final name.
+    /// and renamed only when complete, so no partial file is ever left under the final name. The folder is resolved
+    /// through <see cref="PathResolver"/> (PSDrives work; other providers are refused), and the names one call makes
+    /// never collide with each other (<see cref="FileNameReservations"/>).
     /// </summary>
-    [Cmdlet(VerbsData.Save, "SeedreamResult", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [Cmdlet(VerbsData.Save, "SeedreamResult", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = PathSet)]
     [OutputType(typeof(FileInfo))]
     public sealed class SaveSeedreamResultCommand : NetworkCmdlet
     {
         public const string DefaultNameTemplate = "seedream-{created}-{id}-{index}";
+        private const string PathSet = "Path";
+        private const string LiteralPathSet = "LiteralPath";
         private const int ProgressActivityId = 0x5EEE;
-        private long _bytesDone;
-        private long _bytesTotal = -1; // -1: the current download did not say its length
-        private bool _progressShown;
+        private readonly ConcurrentDictionary<DownloadCounter, bool> _downloads = new ConcurrentDictionary<DownloadCounter, bool>();
+        private readonly FileNameReservations _names = new FileNameReservations();
         private int _filesQueued;
         private string _folder = "";
 
@@ -33,12 +39,20 @@ namespace Seedream.Commands
         [SeedreamImageTransformation]
         public SeedreamImage[] InputObject { get; set; } = Array.Empty<SeedreamImage>();
 
-        /// <summary>The folder to write into; created when missing. The current location by default.</summary>
-        [Parameter(Position = 0)]
+        /// <summary>The folder to write into; created when missing. The current location by default. Wildcards must match one folder.</summary>
+        [Parameter(Position = 0, ParameterSetName = PathSet)]
+        [SupportsWildcards]
         public string? Path { get; set; }
+
+        /// <summary>The folder to write into, taken exactly as typed.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet)]
+        [Alias("PSPath", "LP")]
+        [ValidateNotNullOrEmpty]
+        public string? LiteralPath { get; set; }
 
         /// <summary>File name without extension; tokens {created} {index} {id} {model} {prompt} {width} {height}.</summary>
         [Parameter]
+        [ArgumentCompleter(typeof(NameTemplateCompleter))]
         public string NameTemplate { get; set; } = DefaultNameTemplate;
 
         [Parameter]
@@ -69,10 +83,19 @@ namespace Seedream.Commands
         protected override void BeginProcessing()
         {
             base.BeginProcessing();
-            _folder = GetUnresolvedProviderPathFromPSPath(string.IsNullOrEmpty(Path) ? "." : Path);
-            if (File.Exists(_folder))
+            if (FileNames.CheckTemplate(NameTemplate) is string problem)
             {
-                ThrowTerminatingError(SeedreamErrors.InvalidParameterRecord(nameof(Path), $"'{_folder}' is a file; give a folder to save into.", Path));
+                ThrowTerminatingError(SeedreamErrors.InvalidParameterRecord(nameof(NameTemplate), problem, NameTemplate));
+            }
+
+            bool literal = ParameterSetName == LiteralPathSet;
+            try
+            {
+                _folder = PathResolver.ResolveFolder(this, literal ? LiteralPath : Path, literal, literal ? nameof(LiteralPath) : nameof(Path));
+            }
+            catch (SeedreamValidationException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, SeedreamErrors.InvalidParameter, ErrorCategory.InvalidArgument, literal ? LiteralPath : Path));
             }
 
             if (NoProvenance.IsPresent && MyInvocation.BoundParameters.ContainsKey(nameof(Provenance)) && Provenance != ProvenanceMode.None)
@@ -90,7 +113,7 @@ namespace Seedream.Commands
                     continue;
                 }
 
-                string baseName = FileNames.Expand(NameTemplate, image);
+                string baseName = _names.Reserve(FileNames.Expand(NameTemplate, image));
                 string expected = System.IO.Path.Combine(_folder, baseName + ExtensionFor(image.OutputFormat));
                 if (!ShouldProcess(expected, "Save Seedream image"))
                 {
@@ -126,18 +149,18 @@ namespace Seedream.Commands
                 }
 
                 _filesQueued++;
-                OnProgressTick();
-                StartWork((sink, token) => SaveAsync(image, baseName, sink, token), image);
+                RequestProgress();
+                StartWork((sink, token) => SaveAsync(image, baseName, expected, sink, token), image);
             }
         }
 
-        private async Task SaveAsync(SeedreamImage image, string baseName, WorkSink sink, CancellationToken cancellationToken)
+        private async Task SaveAsync(SeedreamImage image, string baseName, string expected, WorkSink sink, CancellationToken cancellationToken)
         {
-            Directory.CreateDirectory(_folder);
             string temporary = System.IO.Path.Combine(_folder, $".{baseName}.{Guid.NewGuid():N}.partial");
+            var counter = new DownloadCounter();
             try
             {
-                using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+                using (FileStream file = CreateTemporary(temporary, expected))
                 {
                     if (image.ImageBytes != null)
                     {
@@ -152,8 +175,8 @@ namespace Seedream.Commands
                         };
                         var url = new Uri(image.Url!);
                         sink.WriteVerbose($"GET {ImageDownloader.DescribeUrl(url)}");
-                        ReportBytes(0, null);
-                        await downloader.DownloadAsync(url, file, ReportBytes, VerboseRetry(sink, "Download"), cancellationToken).ConfigureAwait(false);
+                        _downloads[counter] = true;
+                        await downloader.DownloadAsync(url, file, counter.Report, VerboseRetry(sink, "Download"), cancellationToken).ConfigureAwait(false);
                     }
 
                     await file.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -175,23 +198,21 @@ namespace Seedream.Commands
                 }
 
                 string recorded = SavedProvenance.Apply(NoProvenance.IsPresent ? ProvenanceMode.None : Provenance, image, temporary, final, Force.IsPresent, sink.WriteWarning, cancellationToken);
-                if (File.Exists(final))
+                if (!MoveIntoPlace(temporary, final))
                 {
-                    File.Replace(temporary, final, null);
-                }
-                else
-                {
-                    File.Move(temporary, final);
+                    sink.WriteError(ExistsError(final, image));
+                    return;
                 }
 
                 sink.WriteVerbose($"Saved image {image.Index} ({new FileInfo(final).Length:N0} bytes) to {final}, {recorded}.");
                 if (PassThru.IsPresent)
                 {
-                    sink.WriteObject(new FileInfo(final));
+                    sink.WriteObject(cmdlet => PathResolver.GetItem(cmdlet, final));
                 }
             }
             finally
             {
+                _downloads.TryRemove(counter, out _);
                 if (File.Exists(temporary))
                 {
                     File.Delete(temporary);
@@ -199,30 +220,104 @@ namespace Seedream.Commands
             }
         }
 
-        private void ReportBytes(long done, long? total)
+        /// <summary>
+        /// Creates the folder and the hidden temporary file. A failure names the file the user asked for (and the folder),
+        /// never the temporary name.
+        /// </summary>
+        private FileStream CreateTemporary(string temporary, string expected)
         {
-            Interlocked.Exchange(ref _bytesDone, done);
-            Interlocked.Exchange(ref _bytesTotal, total ?? -1);
+            try
+            {
+                Directory.CreateDirectory(_folder);
+                return new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true);
+            }
+            catch (UnauthorizedAccessException ex)
+            {
+                throw new UnauthorizedAccessException($"Cannot write '{expected}': access to the folder '{_folder}' is denied.", ex);
+            }
+            catch (IOException ex)
+            {
+                // The system's message names the temporary file; say the one the user asked for instead.
+                throw new IOException($"Cannot write '{expected}': {FirstSentence(ex).Replace(temporary, expected)}.", ex);
+            }
+        }
+
+        /// <summary>
+        /// Renames the complete temporary file to its final name; false when the name is taken and -Force is not given.
+        /// Another process (or a second Save-SeedreamResult) may create the same name at the same moment: without -Force
+        /// that is reported as the name being taken, with -Force the newer file replaces it.
+        /// </summary>
+        private bool MoveIntoPlace(string temporary, string final)
+        {
+            for (int attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    if (File.Exists(final))
+                    {
+                        if (!Force.IsPresent)
+                        {
+                            return false;
+                        }
+
+                        File.Replace(temporary, final, null);
+                    }
+                    else
+                    {
+                        File.Move(temporary, final);
+                    }
+
+                    return true;
+                }
+                catch (IOException) when (attempt < 3 && File.Exists(temporary))
+                {
+                    // The final name appeared (Move) or vanished (Replace) since it was looked at: look again.
+                }
+                catch (UnauthorizedAccessException ex)
+                {
+                    throw new UnauthorizedAccessException($"Cannot write '{final}': {FirstSentence(ex)}", ex);
+                }
+            }
+        }
+
+        private static string FirstSentence(Exception ex)
+        {
+            string message = ex.Message;
+            int end = message.IndexOf(". ", StringComparison.Ordinal);
+            return (end > 0 ? message.Substring(0, end) : message).TrimEnd('.');
         }
 
         protected override void OnProgressTick()
         {
-            long done = Interlocked.Read(ref _bytesDone);
-            long total = Interlocked.Read(ref _bytesTotal);
-            string bytes = total >= 0 ? $"{done:N0} of {total:N0} bytes" : $"{done:N0} bytes";
-            int files = Math.Max(_filesQueued, StartedItems);
-            WriteProgress(new ProgressRecord(ProgressActivityId, "Seedream: saving images", $"{CompletedItems} of {files} file(s) saved; current download {bytes}")
+            long done = 0, total = 0;
+            double fraction = 0;
+            bool lengthKnown = true;
+            foreach (DownloadCounter download in _downloads.Keys)
             {
-                PercentComplete = files == 0 ? 0 : Math.Min(100, CompletedItems * 100 / files),
-            });
-            _progressShown = true;
+                (long bytes, long? length) = download.Read();
+                done += bytes;
+                if (length is long known && known > 0)
+                {
+                    total += known;
+                    fraction += Math.Min(1.0, (double)bytes / known);
+                }
+                else
+                {
+                    lengthKnown = false;
+                }
+            }
+
+            int files = Math.Max(_filesQueued, StartedItems);
+            string bytesText = _downloads.IsEmpty ? "" : lengthKnown ? $"; downloading {done:N0} of {total:N0} bytes" : $"; downloaded {done:N0} bytes";
+            int percent = files == 0 ? 0 : (int)((CompletedItems + fraction) * 100 / files);
+            WriteProgress(Progress.Record(ProgressActivityId, "Seedream: saving images", $"{CompletedItems} of {files} file(s) saved{bytesText}", percent));
         }
 
         protected override void OnAllWorkDone()
         {
-            if (_progressShown)
+            if (Progress.Shown)
             {
-                WriteProgress(new ProgressRecord(ProgressActivityId, "Seedream: saving images", "Done") { RecordType = ProgressRecordType.Completed });
+                WriteProgress(Progress.Completed(ProgressActivityId, "Seedream: saving images"));
             }
         }
 
@@ -246,25 +341,129 @@ namespace Seedream.Commands
 
         private static ErrorRecord ExistsError(string path, SeedreamImage image) =>
             new ErrorRecord(new IOException($"'{path}' already exists; use -Force to overwrite it."), SeedreamErrors.FileExists, ErrorCategory.ResourceExists, image);
+
+        /// <summary>Bytes received so far by one download, and its length when the server said it; written by the download, read by progress.</summary>
+        private sealed class DownloadCounter
+        {
+            private long _done;
+            private long _total = -1;
+
+            public void Report(long done, long? total)
+            {
+                Interlocked.Exchange(ref _total, total ?? -1);
+                Interlocked.Exchange(ref _done, done);
+            }
+
+            public (long Done, long? Total) Read()
+            {
+                long total = Interlocked.Read(ref _total);
+                return (Interlocked.Read(ref _done), total >= 0 ? total : (long?)null);
+            }
+        }
     }
 
-    /// <summary>File names from a template. Every token is sanitized, so nothing from a prompt or URL can leave the folder.</summary>
+    /// <summary>
+    /// The file names one Save-SeedreamResult call has handed out. A name the call already used gets a suffix (-2, -3,
+    /// ...), so images never overwrite each other, whatever the template, -Force or -ThrottleLimit. Names differing only
+    /// in case are the same name on Windows and macOS, whose file systems ignore case by default.
+    /// </summary>
+    internal sealed class FileNameReservations
+    {
+        private readonly HashSet<string> _taken;
+
+        public FileNameReservations(bool? ignoreCase = null)
+        {
+            bool caseInsensitive = ignoreCase ?? (RuntimeInformation.IsOSPlatform(OSPlatform.Windows) || RuntimeInformation.IsOSPlatform(OSPlatform.OSX));
+            _taken = new HashSet<string>(caseInsensitive ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
+        }
+
+        /// <summary>The base name (without extension) to use: <paramref name="name"/>, or with the first free suffix.</summary>
+        public string Reserve(string name)
+        {
+            if (_taken.Add(name))
+            {
+                return name;
+            }
+
+            for (int n = 2; ; n++)
+            {
+                string candidate = $"{name}-{n}";
+                if (_taken.Add(candidate))
+                {
+                    return candidate;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// File names from a template. The tokens are exactly those of <see cref="Tokens"/>, lower-case; any other {...} is
+    /// refused before anything is saved. Every value is sanitized, so nothing from a prompt or URL can leave the folder,
+    /// and an image extension at the end of the template is dropped: the extension always comes from the image's bytes.
+    /// </summary>
     public static class FileNames
     {
         private const int MaxTokenLength = 40;
+        private static readonly Regex TokenPattern = new Regex(@"\{([^{}]*)\}", RegexOptions.CultureInvariant);
+        private static readonly string[] ImageExtensions = { ".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff", ".gif" };
+
+        /// <summary>The template tokens and what each becomes (the completer offers them with these descriptions).</summary>
+        public static IReadOnlyList<KeyValuePair<string, string>> Tokens { get; } = new[]
+        {
+            new KeyValuePair<string, string>("{created}", "creation time, UTC: yyyyMMdd-HHmmss"),
+            new KeyValuePair<string, string>("{id}", "six hex characters that tell apart images made in the same second"),
+            new KeyValuePair<string, string>("{index}", "the image's position in its answer, from 0"),
+            new KeyValuePair<string, string>("{model}", "the model id"),
+            new KeyValuePair<string, string>("{prompt}", "the first 40 characters of the prompt"),
+            new KeyValuePair<string, string>("{width}", "width in pixels"),
+            new KeyValuePair<string, string>("{height}", "height in pixels"),
+        };
+
+        /// <summary>Null when every {...} in the template is a known token; else the rule, naming the known tokens.</summary>
+        public static string? CheckTemplate(string template)
+        {
+            if (string.IsNullOrWhiteSpace(template))
+            {
+                return $"must not be empty; use tokens such as {KnownTokens} and plain text.";
+            }
+
+            foreach (Match match in TokenPattern.Matches(template))
+            {
+                if (!Tokens.Any(t => t.Key == match.Value))
+                {
+                    string? cased = Tokens.Select(t => t.Key).FirstOrDefault(t => string.Equals(t, match.Value, StringComparison.OrdinalIgnoreCase));
+                    string hint = cased != null ? $" (tokens are lower-case: {cased})" : "";
+                    return $"'{match.Value}' is not a name template token{hint}; the tokens are {KnownTokens}.";
+                }
+            }
+
+            return null;
+        }
+
+        private static string KnownTokens => string.Join(" ", Tokens.Select(t => t.Key));
 
         public static string Expand(string template, SeedreamImage image)
         {
-            var name = new StringBuilder(template);
-            name.Replace("{created}", image.Created.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
-            name.Replace("{index}", image.Index.ToString(CultureInfo.InvariantCulture));
-            name.Replace("{id}", ShortId(image));
-            name.Replace("{model}", image.Model);
-            name.Replace("{prompt}", Shorten(image.Prompt));
-            name.Replace("{width}", image.Width.ToString(CultureInfo.InvariantCulture));
-            name.Replace("{height}", image.Height.ToString(CultureInfo.InvariantCulture));
-            string sanitized = Sanitize(name.ToString());
+            string expanded = TokenPattern.Replace(template, match => match.Value switch
+            {
+                "{created}" => image.Created.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture),
+                "{index}" => image.Index.ToString(CultureInfo.InvariantCulture),
+                "{id}" => ShortId(image),
+                "{model}" => image.Model,
+                "{prompt}" => Shorten(image.Prompt),
+                "{width}" => image.Width.ToString(CultureInfo.InvariantCulture),
+                "{height}" => image.Height.ToString(CultureInfo.InvariantCulture),
+                _ => match.Value,
+            });
+            string sanitized = Sanitize(WithoutImageExtension(expanded));
             return sanitized.Length == 0 ? "seedream" : sanitized;
+        }
+
+        /// <summary>pic.jpg becomes pic: the saved file gets the extension of its real format, never pic.jpg.jpg.</summary>
+        private static string WithoutImageExtension(string name)
+        {
+            string? extension = ImageExtensions.FirstOrDefault(e => name.EndsWith(e, StringComparison.OrdinalIgnoreCase) && name.Length > e.Length);
+            return extension is null ? name : name.Substring(0, name.Length - extension.Length);
         }
 
         /// <summary>Keeps letters, digits, '-', '_' and inner dots; everything else (separators, '..', control characters) becomes '_'.</summary>
@@ -295,11 +494,18 @@ namespace Seedream.Commands
                 .Concat(Enumerable.Range(1, 9).Select(n => "LPT" + n))
                 .ToArray();
 
-        /// <summary>Six hex characters that tell apart images created in the same second.</summary>
+        /// <summary>
+        /// Six hex characters that tell apart images created in the same second: from the request id, else the URL, else
+        /// the image's own bytes (a streamed Base64Json answer may come without a request id), else prompt and time.
+        /// </summary>
         private static string ShortId(SeedreamImage image)
         {
-            string source = image.RequestId ?? image.Url ?? image.Prompt + image.Created.ToUnixTimeMilliseconds();
-            return Sha256Hash.Hex(Encoding.UTF8.GetBytes(source)).Substring(0, 6); // not SHA256.Create(): it throws under FIPS policy on Windows PowerShell
+            // Sha256Hash, not SHA256.Create(): that throws under FIPS policy on Windows PowerShell.
+            string? source = !string.IsNullOrEmpty(image.RequestId) ? image.RequestId : !string.IsNullOrEmpty(image.Url) ? image.Url : null;
+            byte[] hashed = source != null
+                ? Encoding.UTF8.GetBytes(source)
+                : image.ImageBytes ?? Encoding.UTF8.GetBytes(image.Prompt + image.Created.ToUnixTimeMilliseconds());
+            return Sha256Hash.Hex(hashed).Substring(0, 6);
         }
 
         private static string Shorten(string text) => text.Length > MaxTokenLength ? text.Substring(0, MaxTokenLength) : text;

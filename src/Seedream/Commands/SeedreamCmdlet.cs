@@ -18,7 +18,6 @@ namespace Seedream.Commands
     /// </summary>
     public abstract class SeedreamCmdlet : PSCmdlet, IDisposable
     {
-        private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
         private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(2);
 
         private readonly CancellationTokenSource _stop = new CancellationTokenSource();
@@ -40,6 +39,9 @@ namespace Seedream.Commands
 
         protected int RunningItems => Volatile.Read(ref _running);
 
+        /// <summary>The progress bar's timing, percentage floor and retry-wait note (see <see cref="ProgressReport"/>).</summary>
+        private protected ProgressReport Progress { get; } = new ProgressReport();
+
         protected override void StopProcessing() => _stop.Cancel();
 
         protected override void EndProcessing()
@@ -53,9 +55,18 @@ namespace Seedream.Commands
         {
         }
 
-        /// <summary>Called on the pipeline thread about every quarter second while work runs.</summary>
+        /// <summary>Called on the pipeline thread at most every quarter second while work runs; write one progress record.</summary>
         protected virtual void OnProgressTick()
         {
+        }
+
+        /// <summary>Writes a progress record now if none was written in the last quarter second (call it as work starts).</summary>
+        protected void RequestProgress()
+        {
+            if (Progress.TryStartWrite())
+            {
+                OnProgressTick();
+            }
         }
 
         /// <summary>Stops the command with <paramref name="record"/> once the work already started has finished and been written.</summary>
@@ -91,7 +102,6 @@ namespace Seedream.Commands
 
         private void Drain(int? untilRunningBelow)
         {
-            DateTime nextTick = DateTime.UtcNow;
             while (true)
             {
                 WriteMessages();
@@ -149,15 +159,10 @@ namespace Seedream.Commands
                     return;
                 }
 
-                if (DateTime.UtcNow >= nextTick)
-                {
-                    OnProgressTick();
-                    nextTick = DateTime.UtcNow + ProgressInterval;
-                }
-
+                RequestProgress();
                 try
                 {
-                    _signal.Wait(ProgressInterval, _stop.Token);
+                    _signal.Wait(ProgressReport.Interval, _stop.Token);
                 }
                 catch (OperationCanceledException)
                 {
@@ -260,6 +265,9 @@ namespace Seedream.Commands
             }
 
             public void WriteObject(object value) => PostOrdered(c => c.WriteObject(value));
+
+            /// <summary>Writes what <paramref name="produce"/> makes on the pipeline thread, for objects that need the session (provider items).</summary>
+            public void WriteObject(Func<PSCmdlet, object> produce) => PostOrdered(c => c.WriteObject(produce((PSCmdlet)c)));
 
             public void WriteError(ErrorRecord record) => PostOrdered(c => c.WriteError(record));
 

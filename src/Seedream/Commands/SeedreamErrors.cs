@@ -33,7 +33,7 @@ namespace Seedream.Commands
         /// <summary>A failed slot of an answer: the other images of the request go on.</summary>
         public static ErrorRecord ImageFailure(ApiError error, int index, string prompt, string? requestId)
         {
-            string id = requestId is null ? "" : $" (request id {requestId})";
+            string id = requestId is null || error.Message.IndexOf(requestId, StringComparison.Ordinal) >= 0 ? "" : $" (request id {requestId})";
             var exception = new SeedreamApiException($"Image {index} failed: {error.Code}: {error.Message}{id}", 200, error) { RequestId = requestId };
             bool filtered = error.Code.IndexOf("SensitiveContent", StringComparison.OrdinalIgnoreCase) >= 0;
             return new ErrorRecord(exception, filtered ? "Seedream.ContentFiltered" : ImageFailed,
