@@ -87,13 +87,13 @@ function Invoke-Test {
     if (Test-Path $results) { Remove-Item $results -Recurse -Force }
     New-Item -ItemType Directory -Path $results | Out-Null
 
+    # Counting that cannot under-report (.build/TestCounts.ps1): a crashed test host, a trx outcome other than
+    # Completed, a non-zero exit code, a Pester file that fails to load (each of its tests), NotRun and Inconclusive
+    # all count as failures, and each suite's reported total is compared with what it discovered.
+    . (Join-Path $Root '.build/TestCounts.ps1')
     Write-Host 'Running xUnit tests'
-    & dotnet test (Join-Path $Root 'tests/Seedream.Tests/Seedream.Tests.csproj') -c $Configuration --nologo `
-        --logger 'trx;LogFileName=xunit.trx' --logger 'console;verbosity=minimal' --results-directory $results
-    $trx = [xml](Get-Content (Join-Path $results 'xunit.trx') -Raw)
-    $xunitPassed = [int]$trx.TestRun.ResultSummary.Counters.passed
-    $xunitFailed = [int]$trx.TestRun.ResultSummary.Counters.failed + [int]$trx.TestRun.ResultSummary.Counters.error
-    if ([int]$trx.TestRun.ResultSummary.Counters.total -eq 0) { $xunitFailed++ }
+    $xunit = Invoke-XunitSuite -Project (Join-Path $Root 'tests/Seedream.Tests/Seedream.Tests.csproj') -Configuration $Configuration `
+        -ResultsDirectory $results
 
     Write-Host 'Running Pester tests'
     $pester = Get-PesterModule
@@ -101,21 +101,9 @@ function Invoke-Test {
     $pwsh = Get-PwshCommand
     & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File (Join-Path $Root 'tests/Pester/Invoke-PesterSuite.ps1') `
         -PesterManifest $pester -ModulePath $ModuleOut -FakeApiPath $FakeApiOut -SummaryPath $summary
-    if (Test-Path $summary) {
-        $pesterResult = Get-Content $summary -Raw | ConvertFrom-Json
-        $pesterPassed = [int]$pesterResult.Passed
-        $pesterFailed = [int]$pesterResult.Failed
-    }
-    else {
-        Write-Warning 'Pester wrote no summary; counting the suite as one failure.'
-        $pesterPassed = 0
-        $pesterFailed = 1
-    }
+    $pesterCount = Read-PesterCount -SummaryPath $summary -ExitCode $LASTEXITCODE
 
-    Write-Host "xUnit: $xunitPassed passed, $xunitFailed failed. Pester: $pesterPassed passed, $pesterFailed failed."
-    $passed = $xunitPassed + $pesterPassed
-    $failed = $xunitFailed + $pesterFailed
-    Write-Host "$passed passed, $failed failed"
+    $failed = Write-TestCounts -Counts $xunit, $pesterCount
     if ($failed -gt 0) { exit 1 }
 }
 
