@@ -11,6 +11,8 @@
       Demo     starts the fake Seedream API and runs a short pipeline against it, saving images under out/demo.
       Package  writes a PowerShell Gallery package (Seedream.<version>.nupkg) under out/.
       Bench    runs the benchmarks against the fake API and prints a table (not part of Test).
+      Mutate   runs Stryker.NET (dotnet-stryker, pinned in .config/dotnet-tools.json) over the xUnit-tested layers of
+               src/Seedream (-Layer Api, Catalog, Imaging) and prints the mutation score per layer (not part of Test).
     Everything comes from NuGet through dotnet; nothing else is fetched.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1
@@ -19,11 +21,15 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'TestDesktop', 'Demo', 'Package', 'Bench')]
+    [ValidateSet('Build', 'Test', 'TestDesktop', 'Demo', 'Package', 'Bench', 'Mutate')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+
+    # -Task Mutate: the folders of src/Seedream whose code is mutated (Api, Catalog, Imaging; 'Api,Catalog' from a shell).
+    [ValidatePattern('^((Api|Catalog|Imaging),?)+$')]
+    [string[]] $Layer = @('Api', 'Catalog', 'Imaging')
 )
 
 $ErrorActionPreference = 'Stop'
@@ -160,6 +166,36 @@ function Invoke-TestDesktop {
     if ($failed -gt 0) { exit 1 }
 }
 
+function Invoke-Mutate {
+    # Stryker.NET over the layers tests/Seedream.Tests covers (settings in .build/stryker-config.json: perTest coverage,
+    # two test runners, a generous time-out for this 2-core machine). The score counts killed and timed-out mutants
+    # against those plus survivors and mutants no test covers; compile errors and ignored mutants are left out.
+    $report = Join-Path $Out 'mutation'
+    $Layer = @($Layer -split ',' | Where-Object { $_ })
+    $arguments = @('tool', 'run', 'dotnet-stryker', '--config-file', (Join-Path $Root '.build/stryker-config.json'),
+        '--output', $report, '--skip-version-check')
+    foreach ($folder in $Layer) { $arguments += '--mutate', "**/$folder/**/*.cs" }
+    Push-Location (Join-Path $Root 'tests/Seedream.Tests')
+    try { & dotnet @arguments }
+    finally { Pop-Location }
+    if ($LASTEXITCODE -ne 0) { throw "dotnet-stryker failed with exit code $LASTEXITCODE." }
+    $json = Join-Path $report 'reports/mutation-report.json'
+    $files = (Get-Content $json -Raw | ConvertFrom-Json -AsHashtable).files
+    $rows = foreach ($folder in $Layer) {
+        $mutants = @($files.Keys | Where-Object { $_ -match "[\\/]$folder[\\/]" } | ForEach-Object { $files[$_].mutants })
+        $status = $mutants | Group-Object { $_.status } -AsHashTable
+        $n = { param($name) if ($status -and $status.ContainsKey($name)) { $status[$name].Count } else { 0 } }
+        $detected = (& $n 'Killed') + (& $n 'Timeout')
+        $valid = $detected + (& $n 'Survived') + (& $n 'NoCoverage')
+        [pscustomobject]@{
+            Layer = $folder; Killed = & $n 'Killed'; Timeout = & $n 'Timeout'; Survived = & $n 'Survived'
+            NoCoverage = & $n 'NoCoverage'; Score = if ($valid) { [Math]::Round(100 * $detected / $valid, 1) } else { $null }
+        }
+    }
+    $rows | Format-Table -AutoSize | Out-Host
+    Write-Host "Report: $(Join-Path $report 'reports/mutation-report.html')"
+}
+
 function Invoke-Demo {
     Invoke-Build
     Import-Module (Join-Path $Root 'tests/Pester/Seedream.TestHelpers.psm1') -Force
@@ -188,5 +224,6 @@ switch ($Task) {
     'TestDesktop' { Invoke-TestDesktop }
     'Demo' { Invoke-Demo }
     'Package' { Invoke-Build; $null = & (Join-Path $Root '.build/New-GalleryPackage.ps1') -ModulePath $ModuleOut -OutputPath $Out }
+    'Mutate' { Invoke-Mutate }
     'Bench' { Invoke-Build; & (Join-Path $Root 'tests/Bench/Invoke-Benchmarks.ps1') -ModulePath $ModuleOut -FakeApiPath $FakeApiOut }
 }

@@ -14,8 +14,10 @@ param(
 )
 $ErrorActionPreference = 'Stop'
 . (Join-Path $PSScriptRoot '../../.build/TestCounts.ps1')
-# A relative manifest path is taken from the current location (Import-Module would look it up as a module name).
-Import-Module $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($PesterManifest) -Force
+# Relative paths are taken from the current location (Import-Module would look a relative manifest up as a module name).
+$PesterManifest, $ModulePath, $FakeApiPath = $PesterManifest, $ModulePath, $FakeApiPath |
+    ForEach-Object { $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($_) }
+Import-Module $PesterManifest -Force
 $env:SEEDREAM_TEST_MODULE = $ModulePath
 $env:SEEDREAM_TEST_FAKEAPI = $FakeApiPath
 $configuration = New-PesterConfiguration

@@ -76,6 +76,20 @@ function Set-FakeSetting {
     $null = Invoke-FakeControl $Fake Post 'settings' $settings
 }
 
+function Set-FakeAnswer {
+    <# What the fake's answers state instead of echoing the request (reset by Reset-FakeSeedreamApi): -Size WxH every
+       image is made at, -Created Unix seconds, -Naming Both/NameOnly/TypeOnly/GatewayType, -NoImageIndex, -Reversed. #>
+    param([Parameter(Mandatory)] $Fake, [string] $Size, [long] $Created, [ValidateSet('Both', 'NameOnly', 'TypeOnly', 'GatewayType')] [string] $Naming,
+        [switch] $NoImageIndex, [switch] $Reversed)
+    $answers = @{}
+    if ($Size) { $answers.size = $Size }
+    if ($PSBoundParameters.ContainsKey('Created')) { $answers.created = $Created }
+    if ($Naming) { $answers.naming = $Naming }
+    if ($NoImageIndex) { $answers.imageIndexes = $false }
+    if ($Reversed) { $answers.reversed = $true }
+    $null = Invoke-FakeControl $Fake Post 'answers' $answers
+}
+
 function Reset-FakeSeedreamApi {
     <# Clears recorded requests, faults and settings. #>
     param([Parameter(Mandatory)] $Fake)

@@ -19,6 +19,8 @@ internal sealed class ControlRoutes(ServerState state, Action requestShutdown)
         app.MapGet("/_control/settings", (RequestDelegate)(ctx => WriteJsonAsync(ctx, 200, SettingsJson(state.Settings))));
         app.MapPost("/_control/settings", (RequestDelegate)UpdateSettingsAsync);
         app.MapPost("/_control/faults", (RequestDelegate)AddFaultsAsync);
+        app.MapGet("/_control/answers", (RequestDelegate)(ctx => WriteJsonAsync(ctx, 200, Encoding.UTF8.GetBytes(state.Answers.ToJson()))));
+        app.MapPost("/_control/answers", (RequestDelegate)SetAnswersAsync);
         app.MapDelete("/_control/faults", (RequestDelegate)(ctx =>
         {
             state.Faults.Clear();
@@ -73,6 +75,21 @@ internal sealed class ControlRoutes(ServerState state, Action requestShutdown)
             }
         }
         await WriteJsonAsync(ctx, 200, SettingsJson(state.UpdateSettings(latency, streamDelay, padding)));
+    }
+
+    private async Task SetAnswersAsync(HttpContext ctx)
+    {
+        var root = await ReadJsonAsync(ctx);
+        try
+        {
+            state.Answers = AnswerChoices.Parse(root ?? default, state.Answers);
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidOperationException)
+        {
+            await WriteTextAsync(ctx, 400, ex.Message);
+            return;
+        }
+        await WriteJsonAsync(ctx, 200, Encoding.UTF8.GetBytes(state.Answers.ToJson()));
     }
 
     private async Task AddFaultsAsync(HttpContext ctx)

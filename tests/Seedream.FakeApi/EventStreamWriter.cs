@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace Seedream.FakeApi;
 
 /// <summary>Writes the server-sent events of a streamed generation, honouring the stream faults.</summary>
-internal sealed class EventStreamWriter(HttpExchange exchange, ServerState state, GenerationRequest request, long created)
+internal sealed class EventStreamWriter(HttpExchange exchange, ServerState state, GenerationRequest request, long created, AnswerChoices answers)
 {
     private readonly string _newline = exchange.Rule?.LineEnding switch { "cr" => "\r", "crlf" => "\r\n", _ => "\n" };
     private int _sent;
@@ -24,7 +24,7 @@ internal sealed class EventStreamWriter(HttpExchange exchange, ServerState state
         // With truncate on a stream, cut after the first event.
         var cutAfter = rule?.CutAfterEvents ?? (rule is { Truncate: true } ? 1 : (int?)null);
 
-        foreach (var image in images)
+        foreach (var image in answers.Reversed ? images.Reverse() : images.AsEnumerable())
         {
             if (await StopsHereAsync(cutAfter, atEnd: false)) return;
             await WriteEventAsync(image.Succeeded ? "image_generation.partial_succeeded" : "image_generation.partial_failed",
@@ -34,7 +34,7 @@ internal sealed class EventStreamWriter(HttpExchange exchange, ServerState state
 
         await WriteEventAsync("image_generation.completed", w =>
         {
-            w.WriteString("type", "image_generation.completed");
+            WriteType(w, "image_generation.completed");
             w.WriteString("model", request.Model);
             w.WriteNumber("created", created);
             Usage.Write(w, images);
@@ -81,10 +81,10 @@ internal sealed class EventStreamWriter(HttpExchange exchange, ServerState state
 
     private void WriteImageEvent(Utf8JsonWriter w, GeneratedImage image)
     {
-        w.WriteString("type", image.Succeeded ? "image_generation.partial_succeeded" : "image_generation.partial_failed");
+        WriteType(w, image.Succeeded ? "image_generation.partial_succeeded" : "image_generation.partial_failed");
         w.WriteString("model", request.Model);
         w.WriteNumber("created", created);
-        w.WriteNumber("image_index", image.Index);
+        if (answers.ImageIndexes) w.WriteNumber("image_index", image.Index);
         if (image.Error is { } error)
         {
             w.WriteStartObject("error");
@@ -98,13 +98,26 @@ internal sealed class EventStreamWriter(HttpExchange exchange, ServerState state
         w.WriteString("size", image.SizeText);
     }
 
+    /// <summary>The data's own <c>type</c>, as <see cref="AnswerChoices.Naming"/> says (none, the name, or a gateway's).</summary>
+    private void WriteType(Utf8JsonWriter w, string name)
+    {
+        switch (answers.Naming)
+        {
+            case StreamNaming.NameOnly: break;
+            case StreamNaming.GatewayType: w.WriteString("type", "gateway." + name.Replace('.', '_')); break;
+            default: w.WriteString("type", name); break;
+        }
+    }
+
     private async Task WriteEventAsync(string name, Action<Utf8JsonWriter> writeFields)
     {
         var delay = state.Settings.StreamDelayMs;
         if (_sent > 0 && delay > 0) await Task.Delay(delay, exchange.Aborted);
 
         var buffer = new ArrayBufferWriter<byte>(1024);
-        buffer.Write(Encoding.UTF8.GetBytes($"event: {name}{_newline}data: "));
+        // An error event keeps its name whatever the naming (the contract's error events carry no type).
+        var named = answers.Naming != StreamNaming.TypeOnly || name == "error";
+        buffer.Write(Encoding.UTF8.GetBytes(named ? $"event: {name}{_newline}data: " : "data: "));
         using (var writer = new Utf8JsonWriter(buffer, JsonOutput.Options))
         {
             writer.WriteStartObject();

@@ -61,6 +61,9 @@ public sealed class FakeSeedreamServer : IAsyncDisposable
     public FakeServerSettings UpdateSettings(int? latencyMs = null, int? streamDelayMs = null, int? imagePaddingBytes = null)
         => _state.UpdateSettings(latencyMs, streamDelayMs, imagePaddingBytes);
 
+    /// <summary>What the answers state instead of echoing the request (size, created, stream naming); reset by <see cref="Reset"/>.</summary>
+    public AnswerChoices Answers { get => _state.Answers; set => _state.Answers = value; }
+
     /// <summary>Releases a stream held by a <c>holdAfterEvents</c> rule.</summary>
     public void ReleaseHeldStream() => _state.Hold.Release();
 

@@ -40,10 +40,11 @@ internal sealed class GenerationHandler(ServerState state)
                 return;
             }
 
-            var images = Produce(context, request!, exchange.Rule);
-            var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+            var answers = state.Answers;
+            var images = Produce(context, request!, exchange.Rule, answers.SizeFor(request!));
+            var created = answers.CreatedNow();
             if (request!.Stream)
-                await new EventStreamWriter(exchange, state, request, created).WriteAsync(images);
+                await new EventStreamWriter(exchange, state, request, created, answers).WriteAsync(images);
             else
             {
                 if (exchange.Rule?.HoldAfterEvents is not null)
@@ -79,8 +80,10 @@ internal sealed class GenerationHandler(ServerState state)
         }
     }
 
-    private List<GeneratedImage> Produce(HttpContext context, GenerationRequest request, FaultRule? rule)
+    private List<GeneratedImage> Produce(HttpContext context, GenerationRequest request, FaultRule? rule, (int Width, int Height) size)
     {
+        // The server's own size (AnswerChoices.SizeFor), not an echo of the request's.
+        var (width, height) = size;
         var failed = rule?.ErrorSlots is { } slots ? slots.ToHashSet() : [];
         var failureCode = rule?.Code ?? SlotFailureCode;
         var padding = state.Settings.ImagePaddingBytes;
@@ -92,10 +95,10 @@ internal sealed class GenerationHandler(ServerState state)
             {
                 // As the API's error objects do, a failed slot's message ends with the request id.
                 var message = $"{rule?.Message ?? ApiError.DefaultMessageFor(failureCode)} request id: {HttpExchange.RequestIdOf(context)}";
-                images.Add(new GeneratedImage(i, request.Width, request.Height, null, null, new ApiError(400, failureCode, message)));
+                images.Add(new GeneratedImage(i, width, height, null, null, new ApiError(400, failureCode, message)));
                 continue;
             }
-            var bytes = state.Images.Get(request.Width, request.Height, request.Format, padding);
+            var bytes = state.Images.Get(width, height, request.Format, padding);
             string? url = null;
             if (!request.Base64Response)
             {
@@ -103,7 +106,7 @@ internal sealed class GenerationHandler(ServerState state)
                 var signature = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
                 url = $"{root}files/{file.Id}.{ImageFactory.Extension(request.Format)}?X-Tos-Signature={signature}&X-Tos-Expires=86400";
             }
-            images.Add(new GeneratedImage(i, request.Width, request.Height, url, request.Base64Response ? bytes : null, null));
+            images.Add(new GeneratedImage(i, width, height, url, request.Base64Response ? bytes : null, null));
         }
         return images;
     }

@@ -24,6 +24,10 @@ internal sealed class ServerState
     public ImageFactory Images { get; } = new();
     public HoldGate Hold { get; } = new();
 
+    /// <summary>What the answers state instead of echoing the request (<c>/_control/answers</c>).</summary>
+    public AnswerChoices Answers { get => Volatile.Read(ref _answers); set => Volatile.Write(ref _answers, value); }
+    private AnswerChoices _answers = AnswerChoices.Default;
+
     public FakeServerSettings Settings
     {
         get { lock (_settingsGate) return _settings; }
@@ -48,6 +52,7 @@ internal sealed class ServerState
         Faults.Clear();
         Hold.Reset();
         lock (_settingsGate) _settings = _initialSettings;
+        Answers = AnswerChoices.Default;
     }
 
     /// <summary><c>ok</c>, <c>missing</c> or <c>wrong</c> for the request's Authorization header.</summary>

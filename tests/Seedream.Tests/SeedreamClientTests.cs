@@ -267,4 +267,54 @@ public sealed class SeedreamClientTests : FakeServerTests
             downloader.DownloadAsync(new Uri("file:///etc/passwd"), new MemoryStream(), null, null, CancellationToken.None));
         Assert.Equal(DownloadFailure.UnsupportedScheme, scheme.Failure);
     }
+
+    // The fake states what a server chose, not an echo (AnswerChoices): these read the exact values back.
+
+    [Fact]
+    public async Task TheAnswersSizeAndCreated_ReachTheResult()
+    {
+        Server.Answers = new AnswerChoices { Size = "1984x1472", Created = 1767323224 };
+        GenerationResult result = await Client().GenerateAsync(Request(maxImages: 2, stream: true), null, CancellationToken.None);
+        Assert.Equal(2, result.Images.Count);
+        Assert.Equal(["1984x1472", "1984x1472"], result.Images.Select(i => i.Size));
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1767323224), result.Created);
+        Assert.Equal([DateTimeOffset.FromUnixTimeSeconds(1767323224), DateTimeOffset.FromUnixTimeSeconds(1767323224)], result.Images.Select(i => i.Created));
+
+        GenerationResult whole = await Client().GenerateAsync(Request(), null, CancellationToken.None);
+        Assert.Equal("1984x1472", Assert.Single(whole.Images).Size);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1767323224), whole.Created);
+    }
+
+    [Theory]
+    [InlineData(StreamNaming.Both)]
+    [InlineData(StreamNaming.NameOnly)]
+    [InlineData(StreamNaming.TypeOnly)]
+    [InlineData(StreamNaming.GatewayType)]
+    public async Task Streamed_EventsAreKnownByName_ThenByType(StreamNaming naming)
+    {
+        Server.Answers = new AnswerChoices { Naming = naming };
+        Server.AddFaults(new FaultRule { ErrorSlots = [1] });
+        GenerationResult result = await Client().GenerateAsync(Request(maxImages: 3, stream: true), null, CancellationToken.None);
+        Assert.Equal([0, 1, 2], result.Images.Select(i => i.Index));
+        Assert.Equal([true, false, true], result.Images.Select(i => i.Succeeded));
+        Assert.Equal(2, result.Usage!.GeneratedImages);
+    }
+
+    [Fact]
+    public async Task Streamed_ImagesOutOfOrder_KeepTheirImageIndex()
+    {
+        Server.Answers = new AnswerChoices { Reversed = true };
+        Server.AddFaults(new FaultRule { ErrorSlots = [0] });
+        GenerationResult result = await Client().GenerateAsync(Request(maxImages: 3, stream: true), null, CancellationToken.None);
+        Assert.Equal([2, 1, 0], result.Images.Select(i => i.Index));
+        Assert.Equal([true, true, false], result.Images.Select(i => i.Succeeded));
+    }
+
+    [Fact]
+    public async Task Streamed_WithoutImageIndex_ImagesTakeTheirOrder()
+    {
+        Server.Answers = new AnswerChoices { ImageIndexes = false, Naming = StreamNaming.NameOnly };
+        GenerationResult result = await Client().GenerateAsync(Request(maxImages: 3, stream: true), null, CancellationToken.None);
+        Assert.Equal([0, 1, 2], result.Images.Select(i => i.Index));
+    }
 }

@@ -47,6 +47,32 @@ public sealed class StreamEventReadingTests
         }
     }
 
+    [Theory]
+    [InlineData(Succeeded, "something.else", Succeeded)]
+    [InlineData(Succeeded, null, Succeeded)]
+    [InlineData(null, Failed, Failed)]
+    [InlineData(null, null, null)]
+    [InlineData("gateway.partial", Succeeded, "gateway.partial")]
+    public async Task TheEventsName_TakesPrecedenceOverTheDatasType(string? eventName, string? dataType, string? expected)
+    {
+        string json = dataType is null ? "{\"image_index\":0}" : $"{{\"type\":\"{dataType}\",\"image_index\":0}}";
+        GenerationEventData? data = await GenerationBodyReader.ReadEventAsync(new MemoryStream(Encoding.UTF8.GetBytes(json)), CancellationToken.None);
+        Assert.Equal(expected, data!.TypeUnder(eventName));
+    }
+
+    [Theory]
+    [InlineData("{\"image_index\":5,\"url\":\"u\"}", 3, 5)]
+    [InlineData("{\"image_index\":0,\"url\":\"u\"}", 3, 0)]
+    [InlineData("{\"url\":\"u\"}", 3, 3)]
+    [InlineData("{\"url\":\"u\"}", 0, 0)]
+    public async Task AnImageEvent_TakesItsSlotFromImageIndex_ElseTheNextOne(string json, int imagesSoFar, int expected)
+    {
+        GenerationEventData? data = await GenerationBodyReader.ReadEventAsync(new MemoryStream(Encoding.UTF8.GetBytes(json)), CancellationToken.None);
+        GeneratedImage image = data!.ImageAt(imagesSoFar);
+        Assert.Equal(expected, image.Index);
+        Assert.Equal("u", image.Url);
+    }
+
     [Fact]
     public async Task MultiLineData_IsJoinedWithNewlines()
     {
@@ -145,17 +171,11 @@ public sealed class StreamEventReadingTests
         return Describe(e.Name, data!);
     }
 
-    /// <summary>The streamed fields as ReadStreamAsync uses them.</summary>
+    /// <summary>The streamed fields as ReadStreamAsync uses them: the product's own precedence and slot (TypeUnder, ImageAt).</summary>
     private static string Describe(string? eventName, GenerationEventData data)
     {
-        string? type = eventName ?? data.Type;
-        GeneratedImage? image = null;
-        if (type == Succeeded || type == Failed)
-        {
-            image = data.Image;
-            image.Index = data.ImageIndex ?? ImagesSoFar;
-            SlotRules.Complete(image);
-        }
+        string? type = data.TypeUnder(eventName);
+        GeneratedImage? image = type == Succeeded || type == Failed ? data.ImageAt(ImagesSoFar) : null;
 
         return Summary(type, data.Model, data.Created, image, type == Completed ? data.Usage : null, image is null ? data.Error : null);
     }

@@ -349,5 +349,18 @@ namespace Seedream.Api
         public ApiError? Error => Image.Error;
 
         public GenerationUsage? Usage { get; set; }
+
+        /// <summary>What the event is: its server-sent event name when it has one (the name takes precedence), else the data's own "type".</summary>
+        public string? TypeUnder(string? eventName) => eventName ?? Type;
+
+        /// <summary>The image of a partial event, in slot image_index, or when the event has none in the next slot
+        /// (<paramref name="imagesSoFar"/>: the events before it), with the slot rules applied.</summary>
+        public GeneratedImage ImageAt(int imagesSoFar)
+        {
+            GeneratedImage image = Image;
+            image.Index = ImageIndex ?? imagesSoFar;
+            SlotRules.Complete(image);
+            return image;
+        }
     }
 }

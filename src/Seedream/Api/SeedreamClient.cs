@@ -375,7 +375,7 @@ namespace Seedream.Api
                     break; // the end of the stream, or its closing [DONE]
                 }
 
-                string? type = sse.Name ?? data.Type;
+                string? type = data.TypeUnder(sse.Name);
                 result.Model = data.Model ?? result.Model;
                 if (data.Created is DateTimeOffset created)
                 {
@@ -386,9 +386,7 @@ namespace Seedream.Api
                 {
                     case StreamSucceeded:
                     case StreamFailed:
-                        GeneratedImage image = data.Image;
-                        image.Index = data.ImageIndex ?? result.Images.Count;
-                        SlotRules.Complete(image);
+                        GeneratedImage image = data.ImageAt(result.Images.Count);
                         image.Model = result.Model;
                         image.Created = result.Created;
                         result.Images.Add(image);
