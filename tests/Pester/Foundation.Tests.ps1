@@ -136,6 +136,9 @@ Describe 'Foundation' {
 
     Describe 'Results' {
         It 'carries index, URL, size, model, prompt, times and usage' {
+            # The created stamp the fake states (an hour ago, whole seconds), so the result's Created can only be the answer's.
+            $stamp = [DateTimeOffset]::UtcNow.AddHours(-1).ToUnixTimeSeconds()
+            Set-FakeAnswer $Fake -Created $stamp
             $image = New-SeedreamImage -Prompt 'a lighthouse' -Size 2K
             $image.Index | Should -Be 0
             $image.Url | Should -Match '^http://127\.0\.0\.1:\d+/files/'
@@ -144,7 +147,7 @@ Describe 'Foundation' {
             $image.Height | Should -Be 2048
             $image.Model | Should -Be 'seedream-5-0-260128'
             $image.Prompt | Should -Be 'a lighthouse'
-            $image.Created | Should -BeOfType [DateTimeOffset]
+            $image.Created | Should -Be ([DateTimeOffset]::FromUnixTimeSeconds($stamp))
             $image.ExpiresAt | Should -Be $image.Created.AddHours(24)
             $image.OutputFormat | Should -Be 'jpeg'
             $image.Usage.GeneratedImages | Should -Be 1

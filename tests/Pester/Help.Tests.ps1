@@ -57,21 +57,56 @@ Describe 'Help' {
             }
         }
 
-        It 'documents the real default of every parameter that has one' {
+        It 'documents the real default of every parameter, exactly' {
+            # Where the help says more than the property's initial value (a default decided later, or not sent), the
+            # exact text is here with the initial value it stands for; every other parameter's help states the value
+            # itself, 'None' for a null or empty one, and 'False' for a switch.
+            $explained = @{
+                '*/ApiKey'                          = @{ Value = $null; Doc = 'None (Connect-Seedream, then the environment)' }
+                'Connect-Seedream/ApiKey'           = @{ Value = $null; Doc = 'None (the environment)' }
+                'Get-SeedreamConnection/ApiKey'     = @{ Value = $null; Doc = 'None' }
+                '*/BaseUri'                         = @{ Value = $null; Doc = 'None (Connect-Seedream, $env:SEEDREAM_BASE_URI, then the provider''s address)' }
+                'Connect-Seedream/BaseUri'          = @{ Value = $null; Doc = 'None ($env:SEEDREAM_BASE_URI, then the provider''s address)' }
+                'Get-SeedreamConnection/BaseUri'    = @{ Value = $null; Doc = 'None' }
+                '*/Provider'                        = @{ Value = $null; Doc = 'APIYI' }
+                'Get-SeedreamModel/Provider'        = @{ Value = $null; Doc = 'The connected provider, else APIYI' }
+                'Connect-Seedream/Provider'         = @{ Value = $null; Doc = 'The connected provider, else APIYI' }
+                'Get-SeedreamConnection/Provider'   = @{ Value = $null; Doc = 'None' }
+                '*/Model'                           = @{ Value = $null; Doc = 'The provider''s default: 5.0-lite on APIYI and BytePlus, 5.5 on Volcengine' }
+                '*/Proxy'                           = @{ Value = $null; Doc = 'None (the system proxy)' }
+                '*/Size'                            = @{ Value = $null; Doc = 'None (the API uses 2K)' }
+                '*/MaxImages'                       = @{ Value = '0'; Doc = 'None (one image, no sequence)' }
+                '*/Thinking'                        = @{ Value = 'Enabled'; Doc = 'Enabled (not sent unless given)' }
+                'Save-SeedreamResult/Path'          = @{ Value = $null; Doc = 'The current location' }
+                'Get-SeedreamImageInfo/Path'        = @{ Value = '.'; Doc = 'The current folder' }
+                'Export-SeedreamGallery/Path'       = @{ Value = '.'; Doc = 'The current folder' }
+                'Export-SeedreamGallery/OutFile'    = @{ Value = $null; Doc = 'index.html beside the first image' }
+                'Export-SeedreamGallery/Title'      = @{ Value = $null; Doc = 'Seedream gallery: <folder>' }
+                'Get-SeedreamModel/Name'            = @{ Value = $null; Doc = 'All models' }
+                'Connect-Seedream/CatalogPath'      = @{ Value = $null; Doc = 'None ($env:SEEDREAM_CATALOG, else the module''s catalog alone)' }
+            }
             $command = Get-Command $Name
             $instance = [Activator]::CreateInstance($command.ImplementingType)
-            foreach ($parameter in (Get-Doc $Name).Parameters) {
+            $checked = foreach ($parameter in (Get-Doc $Name).Parameters) {
                 $property = $command.ImplementingType.GetProperty($parameter.Name)
-                if (-not $property) { continue }
-                $value = $property.GetValue($instance)
-                if ($value -is [System.Management.Automation.SwitchParameter]) { $parameter.DefaultValue | Should -Be 'False'; continue }
-                if ($null -eq $value -or $value -is [array] -or ($value -is [string] -and $value -eq '')) { continue }
-                if ($parameter.Name -eq 'MaxImages' -or $parameter.Name -eq 'OutputFormat' -or $parameter.Name -eq 'OptimizePromptMode') {
-                    # Not sent unless given; the documented default is what the API then uses.
-                    continue
+                $value = if ($property) { $property.GetValue($instance) } else { $false }   # -WhatIf and -Confirm
+                $shown = if ($value -is [System.Management.Automation.SwitchParameter]) { "$($value.IsPresent)" }
+                    elseif ($null -eq $value -or ($value -is [string] -and $value -eq '')) { $null }
+                    elseif ($value -is [array]) { $value -join ', ' }
+                    else { [string]::Format([cultureinfo]::InvariantCulture, '{0}', $value) }
+                $rule = $explained["$Name/$($parameter.Name)"]
+                if (-not $rule) { $rule = $explained["*/$($parameter.Name)"] }
+                if ($rule) {
+                    $shown | Should -BeExactly $rule.Value -Because "-$($parameter.Name)'s initial value is what its help explains"
+                    $parameter.DefaultValue | Should -BeExactly $rule.Doc -Because "-$($parameter.Name) of $Name"
                 }
-                $parameter.DefaultValue | Should -BeLike "$value*" -Because "-$($parameter.Name) defaults to $value"
+                else {
+                    $parameter.DefaultValue | Should -BeExactly $(if ($null -eq $shown) { 'None' } else { $shown }) -Because "-$($parameter.Name) of $Name defaults to '$shown'"
+                }
+                $parameter.Name
             }
+            # Every parameter of the cmdlet had its default checked (a cmdlet without parameters documents none).
+            (@($checked) | Sort-Object) -join ', ' | Should -BeExactly ((@(Get-DocumentedParameterName $command) | Sort-Object) -join ', ')
         }
     }
 

@@ -53,7 +53,7 @@ Describe 'Imported results' {
         $imported.IsExpired | Should -BeFalse
         $imported.TimeLeft.TotalHours | Should -BeLessThan 4.1
         $imported.TimeLeft.TotalHours | Should -BeGreaterThan 3
-        $imported.ExpiresAt | Should -BeOfType [DateTimeOffset]
+        $imported.ExpiresAt | Should -Be $live.ExpiresAt.AddHours(-20)
         $imported.Created | Should -Be $live.Created
         $imported.Usage.GeneratedImages | Should -Be $live.Usage.GeneratedImages
         $imported.Mode | Should -Be $live.Mode

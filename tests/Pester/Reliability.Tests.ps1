@@ -212,6 +212,13 @@ Describe 'Reliability' {
             }
             finally { $ps.Dispose() }
             Test-Path $folder | Should -BeFalse
+            # The server saw the client go away while it still held the answer (the 15 s delay): the request was
+            # abandoned on the wire, not left running. The fake records that as aborted.
+            Wait-Until { @(Get-FakeRequest $Fake -Target generate | Where-Object aborted).Count -eq 1 }
+            $generation = @(Get-FakeRequest $Fake -Target generate)
+            $generation | Should -HaveCount 1
+            $generation[0].aborted | Should -BeTrue
+            $generation[0].status | Should -Be 0 -Because 'no answer was sent'
         }
     }
 }

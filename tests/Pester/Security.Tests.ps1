@@ -53,6 +53,34 @@ Describe 'Security' {
     }
 
     Describe 'Proxies' {
+        BeforeAll {
+            # Saves an image in a child pwsh whose proxy variables are exactly $Proxy (every other one removed, in both
+            # cases): what the environment proxy does is never taken from the machine running the tests, and .NET reads
+            # those variables once a process, so only a fresh process sees the ones set here.
+            function Invoke-ChildSave($Image, [string] $Folder, [hashtable] $Proxy = @{}) {
+                $script = "Import-Module '$SeedreamManifest'; `$ProgressPreference = 'SilentlyContinue'; " +
+                    "`$image = [Seedream.SeedreamImage]@{ Url = '$($Image.Url)'; Created = [DateTimeOffset]::UtcNow; ExpiresAt = [DateTimeOffset]::UtcNow.AddHours(1) }; " +
+                    "try { `$image | Save-SeedreamResult -Path '$Folder' -MaxRetryCount 0 -ErrorAction Stop } catch { [Console]::Error.WriteLine(`$_.FullyQualifiedErrorId); exit 1 }"
+                $pwsh = (Get-Process -Id $PID).Path
+                $start = [System.Diagnostics.ProcessStartInfo]::new($pwsh)
+                foreach ($argument in '-NoProfile', '-NonInteractive', '-Command', $script) { $start.ArgumentList.Add($argument) }
+                if ($pwsh -match 'dotnet(\.exe)?$') { $start.ArgumentList.Insert(0, 'pwsh') }
+                foreach ($name in 'HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'NO_PROXY') {
+                    $null = $start.Environment.Remove($name)
+                    $null = $start.Environment.Remove($name.ToLowerInvariant())
+                }
+                foreach ($name in $Proxy.Keys) { $start.Environment[$name] = $Proxy[$name] }
+                $start.RedirectStandardError = $true
+                $start.RedirectStandardOutput = $true
+                $start.UseShellExecute = $false
+                $process = [System.Diagnostics.Process]::Start($start)
+                $errors = $process.StandardError.ReadToEndAsync()
+                $null = $process.StandardOutput.ReadToEnd()
+                $process.WaitForExit()
+                [pscustomobject]@{ ExitCode = $process.ExitCode; Errors = $errors.Result.Trim() }
+            }
+        }
+
         It '-Proxy carries a download for a host only the proxy can reach' {
             $image = New-UnresolvableImage
             Reset-FakeSeedreamApi $Fake
@@ -69,10 +97,12 @@ Describe 'Security' {
             @(Get-FakeRequest $Fake -Target download) | Should -HaveCount 1
         }
 
-        It 'without -Proxy the same download fails: the host does not resolve' {
+        It 'without -Proxy and without proxy variables the same download fails: the host does not resolve' {
             $image = New-UnresolvableImage
-            { $image | Save-SeedreamResult -Path (Join-Path $TestDrive 'direct') -MaxRetryCount 0 -ErrorAction Stop } |
-                Should -Throw -ErrorId 'Seedream.ConnectionFailed*'
+            $run = Invoke-ChildSave $image (Join-Path $TestDrive 'direct')
+            $run.ExitCode | Should -Be 1
+            $run.Errors | Should -BeLike 'Seedream.ConnectionFailed*'
+            @(Get-ChildItem (Join-Path $TestDrive 'direct') -File -Recurse -ErrorAction SilentlyContinue) | Should -HaveCount 0
         }
 
         It '-ProxyCredential answers the proxy''s 407 with Basic credentials' {
@@ -123,28 +153,13 @@ Describe 'Security' {
             $image = New-UnresolvableImage
             $proxy = [Seedream.TestProxy.ForwardingProxy]::new($FakePort, $null, $null)
             $folder = Join-Path $TestDrive 'env-proxy'
-            $script = "Import-Module '$SeedreamManifest'; `$ProgressPreference = 'SilentlyContinue'; " +
-                "`$image = [Seedream.SeedreamImage]@{ Url = '$($image.Url)'; Created = [DateTimeOffset]::UtcNow; ExpiresAt = [DateTimeOffset]::UtcNow.AddHours(1) }; " +
-                "`$image | Save-SeedreamResult -Path '$folder' -MaxRetryCount 0 -ErrorAction Stop"
-            $pwsh = (Get-Process -Id $PID).Path
-            $start = [System.Diagnostics.ProcessStartInfo]::new($pwsh)
-            foreach ($argument in '-NoProfile', '-NonInteractive', '-Command', $script) { $start.ArgumentList.Add($argument) }
-            if ($pwsh -match 'dotnet(\.exe)?$') { $start.ArgumentList.Insert(0, 'pwsh') }
-            $start.Environment['HTTP_PROXY'] = $proxy.Address.ToString()
-            $start.Environment['NO_PROXY'] = ''
-            $start.RedirectStandardError = $true
-            $start.RedirectStandardOutput = $true
-            $start.UseShellExecute = $false
             try {
-                $process = [System.Diagnostics.Process]::Start($start)
-                $errors = $process.StandardError.ReadToEnd()
-                $null = $process.StandardOutput.ReadToEnd()
-                $process.WaitForExit()
+                $run = Invoke-ChildSave $image $folder @{ HTTP_PROXY = $proxy.Address.ToString() }
                 $seen = $proxy.GetRequests()
             }
             finally { $proxy.Dispose() }
-            $errors | Should -BeNullOrEmpty
-            $process.ExitCode | Should -Be 0
+            $run.Errors | Should -BeNullOrEmpty
+            $run.ExitCode | Should -Be 0
             $seen | Should -HaveCount 1
             $seen[0].Target | Should -BeLike 'http://images.seedream-test.invalid/*'
             @(Get-ChildItem $folder) | Should -HaveCount 1

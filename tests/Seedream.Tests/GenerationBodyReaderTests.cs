@@ -59,6 +59,7 @@ public sealed class GenerationBodyReaderTests
         Assert.Equal(1, result.Usage!.InputImages);
         GenerationResult old = await ReadAsync(Bodies.Single(b => (string)b[0] == "urls")[1].ToString()!, bytesPerRead: int.MaxValue);
         Assert.Null(old.Usage!.InputImages);
+        Assert.NotEmpty(old.Images);
         Assert.All(old.Images, i => Assert.Null(i.OutputFormat));
     }
 

@@ -63,6 +63,7 @@ public sealed class SeedreamClientTests : FakeServerTests
     public async Task Streamed_Base64_IsDecoded()
     {
         GenerationResult result = await Client().GenerateAsync(Request(maxImages: 2, stream: true, format: ResponseFormats.Base64Json), null, CancellationToken.None);
+        Assert.Equal(2, result.Images.Count);
         Assert.All(result.Images, i => Assert.Equal(new byte[] { 0xFF, 0xD8, 0xFF }, i.Bytes!.Take(3)));
     }
 
@@ -221,7 +222,9 @@ public sealed class SeedreamClientTests : FakeServerTests
         Server.AddFaults(new FaultRule { Status = 429, RetryAfterMs = 1 });
         var notices = new ConcurrentQueue<RetryNotice>();
         GenerationResult result = await Client().GenerateAsync(Request(), new GenerationObserver { Trace = trace.Enqueue, Retrying = notices.Enqueue }, CancellationToken.None);
+        Assert.Equal(2, Server.Requests.Count);
         Assert.All(Server.Requests, r => Assert.Equal("ok", r.Authorization));
+        Assert.NotEmpty(notices);
         Assert.DoesNotContain(trace.Concat(notices.Select(n => n.Reason)), line => line.Contains(Key));
 
         var error = await Assert.ThrowsAsync<SeedreamApiException>(() => Client(key: "sk-wrong-key-123").GenerateAsync(Request(), null, CancellationToken.None));
