@@ -173,7 +173,7 @@ function Invoke-Mutate {
     $report = Join-Path $Out 'mutation'
     $Layer = @($Layer -split ',' | Where-Object { $_ })
     $arguments = @('tool', 'run', 'dotnet-stryker', '--config-file', (Join-Path $Root '.build/stryker-config.json'),
-        '--output', $report, '--skip-version-check')
+        '--output', $report, '--skip-version-check', '--log-to-file')
     foreach ($folder in $Layer) { $arguments += '--mutate', "**/$folder/**/*.cs" }
     Push-Location (Join-Path $Root 'tests/Seedream.Tests')
     try { & dotnet @arguments }
