@@ -27,8 +27,9 @@ param(
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
 
-    # -Task Mutate: the folders of src/Seedream whose code is mutated (Api, Catalog, Imaging; 'Api,Catalog' from a shell).
-    [ValidatePattern('^((Api|Catalog|Imaging),?)+$')]
+    # -Task Mutate: the folders of src/Seedream whose code is mutated (Api, Catalog, Imaging; 'Api,Catalog' from a shell),
+    # or single files of them ('Catalog/ModelCatalog.cs') for a run that fits in the time at hand.
+    [ValidatePattern('^(((Api|Catalog|Imaging)(/\w+(\.\w+)*\.cs)?),?)+$')]
     [string[]] $Layer = @('Api', 'Catalog', 'Imaging')
 )
 
@@ -174,7 +175,7 @@ function Invoke-Mutate {
     $Layer = @($Layer -split ',' | Where-Object { $_ })
     $arguments = @('tool', 'run', 'dotnet-stryker', '--config-file', (Join-Path $Root '.build/stryker-config.json'),
         '--output', $report, '--skip-version-check', '--log-to-file')
-    foreach ($folder in $Layer) { $arguments += '--mutate', "**/$folder/**/*.cs" }
+    foreach ($folder in $Layer) { $arguments += '--mutate', $(if ($folder -like '*.cs') { "**/$folder" } else { "**/$folder/**/*.cs" }) }
     Push-Location (Join-Path $Root 'tests/Seedream.Tests')
     try { & dotnet @arguments }
     finally { Pop-Location }
@@ -182,7 +183,8 @@ function Invoke-Mutate {
     $json = Join-Path $report 'reports/mutation-report.json'
     $files = (Get-Content $json -Raw | ConvertFrom-Json -AsHashtable).files
     $rows = foreach ($folder in $Layer) {
-        $mutants = @($files.Keys | Where-Object { $_ -match "[\\/]$folder[\\/]" } | ForEach-Object { $files[$_].mutants })
+        $pattern = '[\\/]' + [regex]::Escape($folder).Replace('/', '[\\/]') + $(if ($folder -like '*.cs') { '$' } else { '[\\/]' })
+        $mutants = @($files.Keys | Where-Object { $_ -match $pattern } | ForEach-Object { $files[$_].mutants })
         $status = $mutants | Group-Object { $_.status } -AsHashTable
         $n = { param($name) if ($status -and $status.ContainsKey($name)) { $status[$name].Count } else { 0 } }
         $detected = (& $n 'Killed') + (& $n 'Timeout')
