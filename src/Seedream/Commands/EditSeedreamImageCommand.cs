@@ -17,7 +17,7 @@ namespace Seedream.Commands
     /// </summary>
     [Cmdlet(VerbsData.Edit, "SeedreamImage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ImageSet)]
     [OutputType(typeof(SeedreamImage))]
-    public sealed class EditSeedreamImageCommand : GenerationCmdlet
+    public sealed class EditSeedreamImageCommand : CreationCmdlet
     {
         private const string ImageSet = "Image";
         private const string PathSet = "Path";

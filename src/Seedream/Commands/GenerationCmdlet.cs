@@ -47,6 +47,7 @@ namespace Seedream.Commands
         private readonly DateTime _startedAt = DateTime.UtcNow;
         private bool _warnedModel;
         private bool _warnedTimeout;
+        private bool _notedFormat;
         private SeedreamCatalog? _catalog;
         private int _imagesArrived;
         private int _imagesExpected;
@@ -61,9 +62,6 @@ namespace Seedream.Commands
         public string? Size { get; set; }
 
         [Parameter]
-        public int MaxImages { get; set; }
-
-        [Parameter]
         public SeedreamResponseFormat ResponseFormat { get; set; } = SeedreamResponseFormat.Url;
 
         [Parameter]
@@ -71,13 +69,6 @@ namespace Seedream.Commands
 
         [Parameter]
         public SwitchParameter Watermark { get; set; }
-
-        [Parameter]
-        public SwitchParameter Stream { get; set; }
-
-        [Parameter]
-        [ValidateRange(1, 3600)]
-        public int StreamIdleTimeoutSec { get; set; } = 120;
 
         [Parameter]
         public PromptOptimizationMode OptimizePromptMode { get; set; } = PromptOptimizationMode.Standard;
@@ -95,6 +86,23 @@ namespace Seedream.Commands
 
         protected override int ThrottleLimitValue => ThrottleLimit;
 
+        /// <summary>max_images of a sequence (New/Edit -MaxImages when bound); null asks for no sequence.</summary>
+        protected virtual int? SequenceImages => null;
+
+        /// <summary>Whether the answer is streamed (New/Edit -Stream), and how long a stream may stay silent.</summary>
+        protected virtual bool StreamAnswer => false;
+
+        protected virtual TimeSpan StreamIdleTimeout => TimeSpan.FromSeconds(120);
+
+        /// <summary>background (New/Edit -Background), lower-case; null when not asked for.</summary>
+        protected virtual string? BackgroundMode => null;
+
+        /// <summary>layer_decomposition (Split-SeedreamImage); never sent with a background.</summary>
+        protected virtual bool LayerDecomposition => false;
+
+        /// <summary>The most layers wanted (Split -MaxLayers); checked against the model's cap.</summary>
+        protected virtual int? MaxLayers => null;
+
         /// <summary>Checks the request, asks ShouldProcess, and starts it. Rule violations stop the call before anything is sent.</summary>
         protected void Submit(string prompt, IReadOnlyList<ReferenceImage> images, object? target)
         {
@@ -109,16 +117,20 @@ namespace Seedream.Commands
                 Model = choice.WireId,
                 Prompt = prompt,
                 Images = images.Select(i => i.WireValue).ToArray(),
-                MaxImages = IsBound(nameof(MaxImages)) ? MaxImages : (int?)null,
+                MaxImages = SequenceImages,
                 Size = size is null ? null : RequestRules.CanonicalSize(size, model),
                 ResponseFormat = ResponseFormat == SeedreamResponseFormat.Base64Json ? ResponseFormats.Base64Json : ResponseFormats.Url,
-                OutputFormat = IsBound(nameof(OutputFormat)) ? OutputFormat.ToString().ToLowerInvariant() : null,
+                OutputFormat = IsBound(nameof(OutputFormat)) ? OutputFormat.ToString().ToLowerInvariant() : ImpliedOutputFormat(model),
                 Watermark = Watermark.IsPresent,
-                Stream = Stream.IsPresent,
+                Stream = StreamAnswer,
                 OptimizePromptMode = IsBound(nameof(OptimizePromptMode)) ? OptimizePromptMode.ToString().ToLowerInvariant() : null,
                 Thinking = IsBound(nameof(Thinking)) ? Thinking.ToString().ToLowerInvariant() : null,
+                Background = BackgroundMode,
+                LayerDecomposition = LayerDecomposition,
                 AdditionalBody = UnwrapAdditionalBody(),
             };
+
+            request.LayerCap = request.LayerDecomposition ? model?.LayerDecomposition?.MaxLayers : null;
 
             // A field the model does not accept is never sent: sequential_image_generation only where the model takes it
             // (a model the catalog does not know gets it only when -MaxImages asks for a sequence).
@@ -138,6 +150,9 @@ namespace Seedream.Commands
                 Stream = request.Stream,
                 OptimizePromptMode = request.OptimizePromptMode,
                 Thinking = request.Thinking,
+                Background = request.Background,
+                LayerDecomposition = request.LayerDecomposition,
+                MaxLayers = MaxLayers,
             });
             if (violations.Count > 0)
             {
@@ -152,7 +167,7 @@ namespace Seedream.Commands
 
             SeedreamRequest sent = SeedreamRequest.From(request, model, ProviderInfo.Name, images);
             ClientOptions options = CreateClientOptions();
-            options.StreamIdleTimeout = TimeSpan.FromSeconds(StreamIdleTimeoutSec);
+            options.StreamIdleTimeout = StreamIdleTimeout;
             ApplySuggestedTimeout(options, model);
             var client = new SeedreamClient(HttpClientCache.Get(ConnectionSettings), options, _backoff);
             (int Width, int Height)? requestedSize = RequestRules.ResolveSize(request.Size, model);
@@ -167,8 +182,10 @@ namespace Seedream.Commands
 
                 // Unstreamed, every slot arrives at once with the usage: the writes wait for it, so each object leaves
                 // complete. Streamed, each image is written the moment it arrives and the usage comes last (-Verbose).
-                List<Action>? deferred = request.Stream ? null : new List<Action>();
-                void Emit(Action write)
+                // A layer decomposition's images leave in stacking order (the base first), its failed slots after them.
+                List<KeyValuePair<int, Action>>? deferred = request.Stream ? null : new List<KeyValuePair<int, Action>>();
+                string? layerSetId = request.LayerDecomposition ? Guid.NewGuid().ToString("N") : null;
+                void Emit(Action write, int order)
                 {
                     if (deferred is null)
                     {
@@ -176,7 +193,7 @@ namespace Seedream.Commands
                     }
                     else
                     {
-                        deferred.Add(write);
+                        deferred.Add(new KeyValuePair<int, Action>(order, write));
                     }
                 }
 
@@ -192,12 +209,13 @@ namespace Seedream.Commands
                         if (image.Error != null)
                         {
                             ErrorRecord failure = SeedreamErrors.ImageFailure(image.Error, image.Index, prompt, image.RequestId);
-                            Emit(() => sink.WriteError(failure));
+                            Emit(() => sink.WriteError(failure), request.LayerDecomposition ? int.MaxValue : 0);
                             return;
                         }
 
                         SeedreamImage result = ToResult(image, request, prompt, images.Count, requestedSize, model);
                         result.RequestId = image.RequestId;
+                        result.LayerSetId = result.IsLayer ? layerSetId : null;
                         if (price != null)
                         {
                             // Streamed, the count is not known yet: the first image carries the request's own charges.
@@ -207,23 +225,28 @@ namespace Seedream.Commands
 
                         result.Request = sent;
                         written.Add(result);
-                        Emit(() => sink.WriteObject(result));
+                        Emit(() => sink.WriteObject(result), result.ZIndex ?? 0);
                     },
                 };
 
                 GenerationResult answer = await client.GenerateAsync(request, observer, cancellationToken).ConfigureAwait(false);
                 if (deferred != null)
                 {
+                    int layers = written.Count(w => w.IsLayer);
                     foreach (SeedreamImage image in written)
                     {
                         image.Usage = answer.Usage;
+                        image.LayerCount = image.IsLayer ? layers : (int?)null;
                         if (price != null && image.Cost is decimal own)
                         {
                             image.Cost = own + (price.RequestCharge(images.Count) / written.Count);
                         }
                     }
 
-                    deferred.ForEach(write => write());
+                    foreach (KeyValuePair<int, Action> write in deferred.OrderBy(d => d.Key))
+                    {
+                        write.Value();
+                    }
                 }
 
                 string usage = answer.Usage is null ? "no usage reported" : $"billed {answer.Usage.GeneratedImages} image(s), {answer.Usage.TotalTokens:N0} tokens";
@@ -289,16 +312,17 @@ namespace Seedream.Commands
                     $"the model must not be empty; leave -Model out for {ProviderInfo.Name}'s default ({ProviderInfo.DefaultModel}), or name one: {catalog.NamesOn(ProviderInfo, _ => true)}.", Model));
             }
 
-            ModelChoice choice = string.IsNullOrWhiteSpace(Model) ? catalog.Default(ProviderInfo) : catalog.Choose(Model!, ProviderInfo);
+            (ModelChoice, string)? own = string.IsNullOrWhiteSpace(Model) ? DefaultModel(catalog) : null;
+            ModelChoice choice = own?.Item1 ?? (string.IsNullOrWhiteSpace(Model) ? catalog.Default(ProviderInfo) : catalog.Choose(Model!, ProviderInfo));
             if (_warnedModel)
             {
                 return choice;
             }
 
             _warnedModel = true;
-            WriteVerbose(string.IsNullOrWhiteSpace(Model)
+            WriteVerbose(own?.Item2 ?? (string.IsNullOrWhiteSpace(Model)
                 ? $"No -Model: {ProviderInfo.Name}'s default is {choice.Model?.Family}, sent as {choice.WireId}."
-                : choice.Description);
+                : choice.Description));
             if (choice.Model is null)
             {
                 string near = choice.Suggestions.Count == 0 ? "" : $" Did you mean {string.Join(", ", choice.Suggestions)}?";
@@ -314,6 +338,9 @@ namespace Seedream.Commands
 
             return choice;
         }
+
+        /// <summary>The model used without -Model, with the -Verbose line that says why; null for the provider's default.</summary>
+        protected virtual (ModelChoice Choice, string Reason)? DefaultModel(SeedreamCatalog catalog) => null;
 
         /// <summary>A model that is slow to answer gets the time-out its provider advises, unless -TimeoutSec says otherwise.</summary>
         private void ApplySuggestedTimeout(ClientOptions options, SeedreamModel? model)
@@ -384,6 +411,7 @@ namespace Seedream.Commands
         private string ParameterNameOf(RequestField field) => field switch
         {
             RequestField.Image => ImageParameterName,
+            RequestField.LayerDecomposition => nameof(Model),
             _ => field.ToString(),
         };
 
@@ -421,7 +449,40 @@ namespace Seedream.Commands
                 (result.Width, result.Height) = asked;
             }
 
+            if (image.ZIndex is int z)
+            {
+                result.ZIndex = z;
+                result.LayerName = image.LayerName ?? (z == 0 ? "base" : null);
+                result.LayerDescription = image.LayerDescription;
+                result.BoundingBox = Box(image.BoundingBox) ?? (z == 0 && result.Width > 0 ? new SeedreamBoundingBox { Right = result.Width, Bottom = result.Height } : null);
+                if (result.BoundingBox != null)
+                {
+                    result.BoundingBox.Normalized = Box(image.NormalizedBoundingBox) ??
+                        (image.BoundingBox is null ? new SeedreamBoundingBox { Right = 1000, Bottom = 1000 } : null);
+                }
+            }
+
             return result;
+        }
+
+        private static SeedreamBoundingBox? Box(int[]? edges) =>
+            edges is null ? null : new SeedreamBoundingBox { Left = edges[0], Top = edges[1], Right = edges[2], Bottom = edges[3] };
+
+        /// <summary>With a transparent background and no -OutputFormat, the output format the model needs for it (the catalog's png); else none is sent.</summary>
+        private string? ImpliedOutputFormat(SeedreamModel? model)
+        {
+            if (!string.Equals(BackgroundMode, "transparent", StringComparison.Ordinal) || !(model?.Background?.Transparent?.OutputFormat is string needed))
+            {
+                return null;
+            }
+
+            if (!_notedFormat)
+            {
+                _notedFormat = true;
+                WriteVerbose($"-Background Transparent without -OutputFormat: output_format {needed} is sent ({model.Family} needs it for a transparent background).");
+            }
+
+            return needed;
         }
 
         private static string FormatElapsed(TimeSpan elapsed) =>
@@ -444,8 +505,12 @@ namespace Seedream.Commands
                 cost = $"estimated cost up to {PriceRule.Money(price.Estimate(images, pixels, references))} at list price: {price.Breakdown(images, pixels, references)}";
             }
 
-            return $"{request.Mode} with {request.Model} on {ProviderInfo.Name}: {references} reference image(s), " +
-                   $"up to {images} billed image(s), {cost}";
+            string billed = request.LayerDecomposition
+                ? request.LayerCap is int cap
+                    ? $"up to {images} billed image(s) (the base image and up to {cap} layers, each layer billed as an image)"
+                    : "the base image and every layer billed as an image"
+                : $"up to {images} billed image(s)";
+            return $"{request.Mode} with {request.Model} on {ProviderInfo.Name}: {references} reference image(s), {billed}, {cost}";
         }
     }
 }
