@@ -100,8 +100,14 @@ namespace Seedream.Commands
         /// <summary>layer_decomposition (Split-SeedreamImage); never sent with a background.</summary>
         protected virtual bool LayerDecomposition => false;
 
-        /// <summary>The most layers wanted (Split -MaxLayers); checked against the model's cap.</summary>
-        protected virtual int? MaxLayers => null;
+        /// <summary>
+        /// The most layers written (Split -MaxLayers), checked against the model's cap. The contract has no field for it: the
+        /// model decides how many layers to make and bills each, so layers above it are left out with a warning.
+        /// </summary>
+        protected virtual int? LayerLimit => null;
+
+        /// <summary>The size sent when -Size is not given (Split: auto); null sends none, so the model's default applies.</summary>
+        protected virtual string? UnboundSize => null;
 
         /// <summary>Checks the request, asks ShouldProcess, and starts it. Rule violations stop the call before anything is sent.</summary>
         protected void Submit(string prompt, IReadOnlyList<ReferenceImage> images, object? target)
@@ -111,7 +117,7 @@ namespace Seedream.Commands
             ModelChoice choice = ResolveModel(catalog);
             SeedreamModel? model = choice.Model;
             bool known = model != null;
-            string? size = IsBound(nameof(Size)) ? (Size ?? "") : null;
+            string? size = IsBound(nameof(Size)) ? (Size ?? "") : UnboundSize;
             var request = new GenerationRequest
             {
                 Model = choice.WireId,
@@ -152,7 +158,7 @@ namespace Seedream.Commands
                 Thinking = request.Thinking,
                 Background = request.Background,
                 LayerDecomposition = request.LayerDecomposition,
-                MaxLayers = MaxLayers,
+                MaxLayers = LayerLimit,
             });
             if (violations.Count > 0)
             {
@@ -160,7 +166,7 @@ namespace Seedream.Commands
                 StopWithError(SeedreamErrors.InvalidParameterRecord(ParameterNameOf(first.Field), first.Message, target));
             }
 
-            if (!ShouldProcess(Describe(prompt), DescribeAction(request, choice, images.Count)))
+            if (!ShouldProcess(DescribeTarget(prompt, images), DescribeAction(request, choice, images.Count)))
             {
                 return;
             }
@@ -185,6 +191,7 @@ namespace Seedream.Commands
                 // A layer decomposition's images leave in stacking order (the base first), its failed slots after them.
                 List<KeyValuePair<int, Action>>? deferred = request.Stream ? null : new List<KeyValuePair<int, Action>>();
                 string? layerSetId = request.LayerDecomposition ? Guid.NewGuid().ToString("N") : null;
+                int leftOut = 0;
                 void Emit(Action write, int order)
                 {
                     if (deferred is null)
@@ -216,6 +223,11 @@ namespace Seedream.Commands
                         SeedreamImage result = ToResult(image, request, prompt, images.Count, requestedSize, model);
                         result.RequestId = image.RequestId;
                         result.LayerSetId = result.IsLayer ? layerSetId : null;
+                        if (LayerLimit is int keep && result.ZIndex > keep)
+                        {
+                            Interlocked.Increment(ref leftOut);
+                            return;
+                        }
                         if (price != null)
                         {
                             // Streamed, the count is not known yet: the first image carries the request's own charges.
@@ -247,6 +259,12 @@ namespace Seedream.Commands
                     {
                         write.Value();
                     }
+                }
+
+                if (leftOut > 0)
+                {
+                    sink.WriteWarning($"The answer held {leftOut} layer(s) above -MaxLayers {LayerLimit}: they were billed (every layer is) but not written. " +
+                                      "The model decides how many layers to make; the request cannot ask for fewer.");
                 }
 
                 string usage = answer.Usage is null ? "no usage reported" : $"billed {answer.Usage.GeneratedImages} image(s), {answer.Usage.TotalTokens:N0} tokens";
@@ -488,7 +506,10 @@ namespace Seedream.Commands
         private static string FormatElapsed(TimeSpan elapsed) =>
             elapsed < TimeSpan.FromSeconds(1) ? $"{elapsed.TotalMilliseconds:0} ms" : $"{elapsed.TotalSeconds:0.00} s";
 
-        private static string Describe(string prompt) => prompt.Length <= 60 ? $"'{prompt}'" : $"'{prompt.Substring(0, 57)}...'";
+        /// <summary>What -WhatIf and -Confirm name as the target: the prompt (Split: the image, and its prompt when there is one).</summary>
+        protected virtual string DescribeTarget(string prompt, IReadOnlyList<ReferenceImage> images) => Describe(prompt);
+
+        protected static string Describe(string prompt) => prompt.Length <= 60 ? $"'{prompt}'" : $"'{prompt.Substring(0, 57)}...'";
 
         private string DescribeAction(GenerationRequest request, ModelChoice choice, int references)
         {
