@@ -237,7 +237,7 @@ namespace Seedream.Commands
 
                         result.Request = sent;
                         written.Add(result);
-                        Emit(() => sink.WriteObject(result), result.ZIndex ?? 0);
+                        Emit(() => sink.WriteObject(result.IsLayer ? AsLayer(result) : result), result.ZIndex ?? 0);
                     },
                 };
 
@@ -482,6 +482,16 @@ namespace Seedream.Commands
 
             return result;
         }
+
+        /// <summary>A layer goes down the pipeline with the type name of its own view (Seedream.SeedreamImage#Layer) first.</summary>
+        internal static PSObject AsLayer(SeedreamImage layer)
+        {
+            var wrapped = new PSObject(layer);
+            wrapped.TypeNames.Insert(0, LayerTypeName);
+            return wrapped;
+        }
+
+        internal const string LayerTypeName = "Seedream.SeedreamImage#Layer";
 
         private static SeedreamBoundingBox? Box(int[]? edges) =>
             edges is null ? null : new SeedreamBoundingBox { Left = edges[0], Top = edges[1], Right = edges[2], Bottom = edges[3] };
