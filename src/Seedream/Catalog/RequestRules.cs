@@ -175,7 +175,7 @@ namespace Seedream.Catalog
             if (request.LayerDecomposition && model?.LayerDecomposition is LayerDecompositionRules layerRules)
             {
                 imageLimits = new ReferenceImageLimits(imageLimits.Formats.Union(layerRules.InputFormats, StringComparer.Ordinal).ToList(),
-                    Math.Max(imageLimits.MaxBytes, layerRules.MaxInputBytes), imageLimits.MaxPixels, imageLimits.MinSide);
+                    long.MaxValue, imageLimits.MaxPixels, imageLimits.MinSide);
             }
 
             foreach (ReferenceFacts image in request.References ?? Array.Empty<ReferenceFacts>())
