@@ -481,7 +481,8 @@ namespace Seedream.Catalog
             string value = CanonicalSize(size, model);
             if (value == "auto")
             {
-                if (model is null)
+                // A decomposition on a model that cannot decompose is reported once, as the model's fault (CheckLayers).
+                if (model is null || (layerDecomposition && model.LayerDecomposition is null))
                 {
                     return null;
                 }

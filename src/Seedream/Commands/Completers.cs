@@ -191,31 +191,6 @@ namespace Seedream.Commands
         }
     }
 
-    /// <summary>-Background: the modes the -Model already typed takes (every mode any model takes when none is typed or known).</summary>
-    public sealed class BackgroundCompleter : CatalogCompleter
-    {
-        protected override IEnumerable<(string, string)> Suggestions(CommandLine commandLine)
-        {
-            SeedreamCatalog catalog = CatalogInEffect();
-            SeedreamProvider provider = ProviderOf(commandLine, catalog);
-            string? typed = commandLine.ArgumentOf("Model");
-            SeedreamModel? model = string.IsNullOrWhiteSpace(typed) ? null : catalog.Choose(typed!, provider).Model;
-            var modes = (model is null ? catalog.ModelsOn(provider) : new[] { model })
-                .Where(m => m.Background != null)
-                .SelectMany(m => m.Background!.Modes)
-                .Distinct(StringComparer.OrdinalIgnoreCase);
-            foreach (string mode in modes)
-            {
-                string name = Enum.GetNames(typeof(SeedreamBackground)).FirstOrDefault(n => string.Equals(n, mode, StringComparison.OrdinalIgnoreCase)) ?? mode;
-                string needs = model?.Background?.Transparent is { } t && string.Equals(mode, "transparent", StringComparison.OrdinalIgnoreCase)
-                    ? $" (needs {t.OutputFormat ?? "any"} output" + (t.ReferenceCount is int n ? $" and {n} {t.ReferenceFormat} reference(s)" + (t.ReferenceAlpha ? " with alpha" : "") : "") + ")"
-                    : "";
-                string on = model is null ? $"models: {catalog.NamesOn(provider, m => m.Background?.Modes.Contains(mode, StringComparer.OrdinalIgnoreCase) == true)}" : model.Family;
-                yield return (name, $"background {mode.ToLowerInvariant()} on {on}{needs}");
-            }
-        }
-    }
-
     /// <summary>-Provider: the catalog's providers.</summary>
     public sealed class ProviderCompleter : CatalogCompleter
     {

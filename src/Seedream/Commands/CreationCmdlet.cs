@@ -28,8 +28,8 @@ namespace Seedream.Commands
         public int StreamIdleTimeoutSec { get; set; } = 120;
 
         /// <summary>Auto, Transparent (a PNG with an alpha channel) or Opaque, where the model takes it; Transparent sends output_format png when -OutputFormat is not given.</summary>
+        /// <remarks>An enum: PowerShell completes and validates its values (and offers them before any custom completer).</remarks>
         [Parameter]
-        [ArgumentCompleter(typeof(BackgroundCompleter))]
         public SeedreamBackground Background { get; set; }
 
         protected override int? SequenceImages => MyInvocation.BoundParameters.ContainsKey(nameof(MaxImages)) ? MaxImages : (int?)null;
