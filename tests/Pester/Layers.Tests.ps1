@@ -298,6 +298,12 @@ Describe 'Layers' {
             $info.BoundingBox | Should -Be $layer.BoundingBox.ToString()
             $info.LayerName | Should -Be $layer.LayerName
             $info.LayerDescription | Should -Be $layer.LayerDescription
+            $info.LayerDecomposition | Should -BeTrue
+            $info.Command | Should -Be 'Split-SeedreamImage'
+            $first = (Get-Generation)[0].body | ConvertTo-Json -Depth 5 -Compress
+            $p = $info.Parameters
+            $null = & $info.Command @p
+            (Get-Generation)[-1].body | ConvertTo-Json -Depth 5 -Compress | Should -Be $first -Because 'the record sends the same request again'
         }
     }
 
