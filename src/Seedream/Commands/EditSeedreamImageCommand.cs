@@ -52,7 +52,18 @@ namespace Seedream.Commands
 
         protected override void ProcessRecord()
         {
-            (List<ReferenceImage> images, object? target) = new ImageInputReader(this, StopWithError).Read(ParameterSetName, Image, Path, LiteralPath);
+            List<ReferenceImage> images;
+            object? target;
+            try
+            {
+                (images, target) = new ImageInputReader(this).Read(ParameterSetName, Image, Path, LiteralPath);
+            }
+            catch (ImageInputReader.RefusedInput refused)
+            {
+                StopWithError(refused.Record);
+                return;
+            }
+
             if (Fuse.IsPresent)
             {
                 _gathered.AddRange(images);

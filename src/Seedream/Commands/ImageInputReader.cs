@@ -11,8 +11,9 @@ namespace Seedream.Commands
     /// <summary>
     /// The input images of Edit-SeedreamImage and Split-SeedreamImage: -Image values (URLs, data URIs, results, FileInfo,
     /// literal file paths), -Path (wildcards) and -LiteralPath (PSPath from Get-ChildItem) turned into checked reference
-    /// images, before any request. Paths go through <see cref="PathResolver"/>, so PSDrives work. A problem stops the
-    /// command through the cmdlet's <c>stop</c> (its StopWithError), naming the parameter, the input and the rule.
+    /// images, before any request. Paths go through <see cref="PathResolver"/>, so PSDrives work. A problem is thrown as
+    /// <see cref="RefusedInput"/>, whose record names the parameter, the input and the rule; the cmdlet decides whether it
+    /// stops the call or is that pipeline item's error.
     /// </summary>
     internal sealed class ImageInputReader
     {
@@ -21,13 +22,10 @@ namespace Seedream.Commands
         public const string LiteralPathSet = "LiteralPath";
 
         private readonly PSCmdlet _cmdlet;
-        private readonly Action<ErrorRecord> _stop;
 
-        /// <param name="stop">Writes the error and stops the command; must not return.</param>
-        public ImageInputReader(PSCmdlet cmdlet, Action<ErrorRecord> stop)
+        public ImageInputReader(PSCmdlet cmdlet)
         {
             _cmdlet = cmdlet;
-            _stop = stop;
         }
 
         /// <summary>The images one pipeline item (or the command line) gives in a parameter set, in order, and the target errors name.</summary>
@@ -115,12 +113,20 @@ namespace Seedream.Commands
             ex is SeedreamValidationException || ex is InvalidDataException || ex is FileNotFoundException || ex is ItemNotFoundException ||
             ex is IOException || ex is UnauthorizedAccessException;
 
-        /// <summary>Stops the command (after the work already sent is written) with the input's problem; never returns.</summary>
-        private Exception Refuse(Exception ex, string parameterName, object? target)
+        /// <summary>The input's problem, naming the parameter and the rule, to be thrown.</summary>
+        private static Exception Refuse(Exception ex, string parameterName, object? target)
         {
             string message = ex is SeedreamValidationException ? ex.Message : $"Parameter -{parameterName}: {ex.Message}";
-            _stop(new ErrorRecord(new SeedreamValidationException(parameterName, message), SeedreamErrors.InvalidImage, ErrorCategory.InvalidArgument, target));
-            return ex; // not reached: stop throws
+            return new RefusedInput(new ErrorRecord(new SeedreamValidationException(parameterName, message), SeedreamErrors.InvalidImage, ErrorCategory.InvalidArgument, target));
+        }
+
+        /// <summary>An input refused before any request, carrying its error record.</summary>
+        public sealed class RefusedInput : Exception
+        {
+            public RefusedInput(ErrorRecord record)
+                : base(record.Exception.Message) => Record = record;
+
+            public ErrorRecord Record { get; }
         }
 
         private static ReferenceImage FromResult(SeedreamImage result)

@@ -64,7 +64,18 @@ namespace Seedream.Commands
 
         protected override void ProcessRecord()
         {
-            (List<ReferenceImage> images, object? target) = new ImageInputReader(this, StopWithError).Read(ParameterSetName, Image, Path, LiteralPath);
+            List<ReferenceImage> images;
+            object? target;
+            try
+            {
+                (images, target) = new ImageInputReader(this).Read(ParameterSetName, Image, Path, LiteralPath);
+            }
+            catch (ImageInputReader.RefusedInput refused)
+            {
+                StopWithError(refused.Record);
+                return;
+            }
+
             foreach (ReferenceImage image in images)
             {
                 // One request per image: a decomposition takes exactly one.
