@@ -259,6 +259,16 @@ Describe 'Layers' {
             $names | Select-Object -Skip 1 -SkipLast 1 | ForEach-Object { $_ | Should -Match '^poster-\d\d-[\w.-]+\.png$' }
         }
 
+        It '-WhatIf names every file and the manifest once, and writes nothing' {
+            $layers = @(Split-SeedreamImage -Image ./poster.png -Model 5.5)
+            $xml = Join-Path $Folder 'whatif.clixml'
+            $layers | Export-Clixml -LiteralPath $xml
+            $text = Invoke-ChildPowerShell "Import-Clixml -LiteralPath '$xml' | Save-SeedreamResult -Path ./whatif -NameTemplate 'poster-{z}-{layer}' -WhatIf"
+            @([regex]::Matches($text, 'What if: Performing the operation "Save Seedream image"')).Count | Should -Be $layers.Count
+            @([regex]::Matches($text, 'What if: Performing the operation "Save Seedream layer manifest" on target "[^"]*poster\.layers\.json"')).Count | Should -Be 1
+            Test-Path (Join-Path $Folder 'whatif') | Should -BeFalse
+        }
+
         It 'writes no manifest with -NoLayerManifest' {
             $folder = Join-Path $Folder 'bare'
             $files = @(Split-SeedreamImage -Image ./poster.png -Model 5.5 | Save-SeedreamResult -Path $folder -NoLayerManifest -PassThru)

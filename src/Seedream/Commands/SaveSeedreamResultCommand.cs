@@ -36,7 +36,7 @@ namespace Seedream.Commands
         private readonly ConcurrentDictionary<DownloadCounter, bool> _downloads = new ConcurrentDictionary<DownloadCounter, bool>();
         private readonly FileNameReservations _names = new FileNameReservations();
         private readonly FileNameReservations _manifestNames = new FileNameReservations();
-        private readonly Dictionary<string, LayerManifest> _layerSets = new Dictionary<string, LayerManifest>(StringComparer.Ordinal);
+        private readonly Dictionary<string, LayerManifest?> _layerSets = new Dictionary<string, LayerManifest?>(StringComparer.Ordinal);
         private int _filesQueued;
         private string _folder = "";
 
@@ -125,6 +125,7 @@ namespace Seedream.Commands
                 string template = image.IsLayer && !MyInvocation.BoundParameters.ContainsKey(nameof(NameTemplate)) ? DefaultLayerNameTemplate : NameTemplate;
                 string baseName = _names.Reserve(FileNames.Expand(template, image));
                 string expected = System.IO.Path.Combine(_folder, baseName + ExtensionFor(image.OutputFormat));
+                LayerManifest? layerSet = LayerSetOf(image, template);
                 if (!ShouldProcess(expected, "Save Seedream image"))
                 {
                     continue;
@@ -158,7 +159,6 @@ namespace Seedream.Commands
                     continue;
                 }
 
-                LayerManifest? layerSet = LayerSetOf(image, template);
                 _filesQueued++;
                 RequestProgress();
                 StartWork((sink, token) => SaveAsync(image, baseName, expected, layerSet, sink, token), image);
@@ -177,6 +177,9 @@ namespace Seedream.Commands
             {
                 string stem = _manifestNames.Reserve(FileNames.Expand(FileNames.WithoutLayerTokens(template), image));
                 set = new LayerManifest(image, System.IO.Path.Combine(_folder, stem + LayerManifest.Extension));
+
+                // -WhatIf names the manifest once per set; declined (-Confirm), the set's manifest is not written.
+                set = ShouldProcess(set.Path, "Save Seedream layer manifest") ? set : null;
                 _layerSets.Add(image.LayerSetId!, set);
             }
 
@@ -187,9 +190,9 @@ namespace Seedream.Commands
         protected override void EndProcessing()
         {
             base.EndProcessing();
-            foreach (LayerManifest set in _layerSets.Values)
+            foreach (LayerManifest? set in _layerSets.Values)
             {
-                if (set.TryTakeUnwritten() is { } entries && entries.Count > 0)
+                if (set?.TryTakeUnwritten() is { } entries && entries.Count > 0)
                 {
                     WriteManifest(set, entries, WriteVerbose, WriteError, file => WriteObject(PathResolver.GetItem(this, file)));
                 }
