@@ -99,7 +99,7 @@ namespace Seedream.DesktopTests
             GenerationResult result = await client.GenerateAsync(request, null, CancellationToken.None);
 
             Assert.True(result.Images.Count >= 2);
-            Assert.Equal(Enumerable.Range(0, result.Images.Count).Select(i => (int?)i), result.Images.Select(i => i.ZIndex));
+            Assert.Equal(Enumerable.Range(0, result.Images.Count).Select(i => (int?)i), result.Images.Select(i => i.ZIndex).OrderBy(z => z));
             Assert.True(ImageHeaderReader.TryRead(result.Images[0].Bytes!, out ImageHeader baseHeader, out _));
             Assert.Equal((1024, 768), (baseHeader.Width, baseHeader.Height));
             foreach (GeneratedImage layer in result.Images.Skip(1))

@@ -97,7 +97,8 @@ internal sealed class GenerationHandler(ServerState state)
             }
             // A decomposition's slot 0 is the base image (the request's size and format); each further slot a layer: a
             // transparent PNG exactly the size of its box on the base. A transparent background is a PNG with alpha too.
-            var layer = request.LayerDecomposition ? LayerOf(i, request.Width, request.Height) : null;
+            // The contract does not promise slots in stacking order: the fake sends the layers top first (the base stays slot 0).
+            var layer = request.LayerDecomposition ? LayerOf(i == 0 ? 0 : request.LayerCount + 1 - i, request.Width, request.Height) : null;
             var format = layer is { ZIndex: > 0 } ? ImageFormat.Png : request.Format;
             var (width, height) = layer?.Box is { } box ? (box[2] - box[0], box[3] - box[1]) : (request.Width, request.Height);
             var alpha = layer is { ZIndex: > 0 } || request.Background == "transparent";
@@ -114,14 +115,14 @@ internal sealed class GenerationHandler(ServerState state)
         return images;
     }
 
-    /// <summary>Slot <paramref name="slot"/> of a decomposition of a <paramref name="width"/> x <paramref name="height"/> base: z_index, box, name, description.</summary>
-    private static LayerInfo LayerOf(int slot, int width, int height)
+    /// <summary>Layer <paramref name="z"/> of a decomposition of a <paramref name="width"/> x <paramref name="height"/> base: z_index, box, name, description.</summary>
+    private static LayerInfo LayerOf(int z, int width, int height)
     {
-        if (slot == 0) return new LayerInfo(0, null, null, null, null);
-        var plan = ModelCatalog.LayerPlan[slot - 1];
+        if (z == 0) return new LayerInfo(0, null, null, null, null);
+        var plan = ModelCatalog.LayerPlan[z - 1];
         int[] box = [width * plan.Left / 10, height * plan.Top / 8, width * plan.Right / 10, height * plan.Bottom / 8];
         int[] normalized = [box[0] * 1000 / width, box[1] * 1000 / height, box[2] * 1000 / width, box[3] * 1000 / height];
-        return new LayerInfo(slot, box, normalized, plan.Name, plan.Description);
+        return new LayerInfo(z, box, normalized, plan.Name, plan.Description);
     }
 
     private static byte[] BuildResponse(GenerationRequest request, long created, IReadOnlyList<GeneratedImage> images, int padBytes)

@@ -188,11 +188,8 @@ namespace Seedream.Commands
 
                 // Unstreamed, every slot arrives at once with the usage: the writes wait for it, so each object leaves
                 // complete. Streamed, each image is written the moment it arrives and the usage comes last (-Verbose).
-                // A layer decomposition's images leave in stacking order (the base first), its failed slots after them.
-                List<KeyValuePair<int, Action>>? deferred = request.Stream ? null : new List<KeyValuePair<int, Action>>();
-                string? layerSetId = request.LayerDecomposition ? Guid.NewGuid().ToString("N") : null;
-                int leftOut = 0;
-                void Emit(Action write, int order)
+                List<Action>? deferred = request.Stream ? null : new List<Action>();
+                void Emit(Action write)
                 {
                     if (deferred is null)
                     {
@@ -200,9 +197,14 @@ namespace Seedream.Commands
                     }
                     else
                     {
-                        deferred.Add(new KeyValuePair<int, Action>(order, write));
+                        deferred.Add(write);
                     }
                 }
+
+                // A layer decomposition's images share one LayerSetId and leave in stacking order, the base first.
+                string? layerSetId = request.LayerDecomposition ? Guid.NewGuid().ToString("N") : null;
+                var layers = new List<SeedreamImage>();
+                int leftOut = 0;
 
                 sink.WriteVerbose($"POST {client.GenerationsUri} model={request.Model} mode={request.Mode} references={images.Count} " +
                                   $"max images={request.MaxOutputImages} stream={request.Stream.ToString().ToLowerInvariant()}.");
@@ -216,7 +218,7 @@ namespace Seedream.Commands
                         if (image.Error != null)
                         {
                             ErrorRecord failure = SeedreamErrors.ImageFailure(image.Error, image.Index, prompt, image.RequestId);
-                            Emit(() => sink.WriteError(failure), request.LayerDecomposition ? int.MaxValue : 0);
+                            Emit(() => sink.WriteError(failure));
                             return;
                         }
 
@@ -237,28 +239,30 @@ namespace Seedream.Commands
 
                         result.Request = sent;
                         written.Add(result);
-                        Emit(() => sink.WriteObject(result.IsLayer ? AsLayer(result) : result), result.ZIndex ?? 0);
+                        if (result.IsLayer && deferred != null)
+                        {
+                            layers.Add(result);
+                            return;
+                        }
+
+                        Emit(() => sink.WriteObject(result));
                     },
                 };
 
                 GenerationResult answer = await client.GenerateAsync(request, observer, cancellationToken).ConfigureAwait(false);
                 if (deferred != null)
                 {
-                    int layers = written.Count(w => w.IsLayer);
                     foreach (SeedreamImage image in written)
                     {
                         image.Usage = answer.Usage;
-                        image.LayerCount = image.IsLayer ? layers : (int?)null;
                         if (price != null && image.Cost is decimal own)
                         {
                             image.Cost = own + (price.RequestCharge(images.Count) / written.Count);
                         }
                     }
 
-                    foreach (KeyValuePair<int, Action> write in deferred.OrderBy(d => d.Key))
-                    {
-                        write.Value();
-                    }
+                    deferred.InsertRange(0, LayerWrites(layers, sink));
+                    deferred.ForEach(write => write());
                 }
 
                 if (leftOut > 0)
@@ -481,6 +485,16 @@ namespace Seedream.Commands
             }
 
             return result;
+        }
+
+        /// <summary>The writes of an answer's layers, in stacking order, each knowing how many the set holds.</summary>
+        private static IEnumerable<Action> LayerWrites(List<SeedreamImage> layers, WorkSink sink)
+        {
+            foreach (SeedreamImage layer in layers.OrderBy(l => l.ZIndex))
+            {
+                layer.LayerCount = layers.Count;
+                yield return () => sink.WriteObject(AsLayer(layer));
+            }
         }
 
         /// <summary>A layer goes down the pipeline with the type name of its own view (Seedream.SeedreamImage#Layer) first.</summary>
