@@ -166,7 +166,7 @@ namespace Seedream.Commands
 
             if (!_delayBound.Contains(parameter))
             {
-                if (IgnoresPipedValues || !Equals(PSObject.AsPSObject(bound).BaseObject, current))
+                if (IgnoresPipedValues || !Equals(bound is null ? null : PSObject.AsPSObject(bound).BaseObject, current))
                 {
                     return false;
                 }
@@ -366,6 +366,11 @@ namespace Seedream.Commands
         private bool DoomsTheCall(RuleViolation violation)
         {
             string parameter = ParameterNameOf(violation.Field);
+            if (parameter == ImageParameterName && !ImagesPerItem)
+            {
+                return !(Given(nameof(Model), Model) && PerItem(nameof(Model)));
+            }
+
             bool dependsOnImages = violation.Field == RequestField.Image || violation.Field == RequestField.MaxImages;
             bool modelPerItem = Given(nameof(Model), Model) && PerItem(nameof(Model));
             return !PerItem(parameter) && !modelPerItem && !(dependsOnImages && ImagesPerItem);

@@ -101,9 +101,12 @@ namespace Seedream.Commands
                 return new SeedreamImageInput(rebuilt);
             }
 
-            if (bag.Properties["PSPath"] != null && bag.Properties["Url"] is null)
+            // Any other object with a PSPath (Get-Item of a file, Select-Object PSPath, Get-SeedreamImageInfo) is that file,
+            // taken literally. Binding by property name alone cannot be relied on for these: once the per-request
+            // parameters bind by property name, PowerShell keeps piped objects in the default (-Image) parameter set.
+            if (bag.Properties["PSPath"]?.Value is object psPath && bag.Properties["Url"] is null)
             {
-                return item;
+                return value is SeedreamImageInfo info ? new SeedreamImageInput(info) : new SeedreamImageInput(PSObject.AsPSObject(psPath).BaseObject.ToString() ?? "");
             }
 
             return SeedreamImageInput.Other(item!);
