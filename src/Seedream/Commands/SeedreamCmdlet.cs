@@ -28,6 +28,8 @@ namespace Seedream.Commands
         private bool _disposed;
         private ErrorRecord? _stopError;
         private ActionPreferenceStopException? _preferenceStop;
+        private ErrorRecord? _heldError;
+        private bool? _errorsStop;
         private bool _stopNoted;
 
         /// <summary>How many work items may run at once; derived cmdlets set it from -ThrottleLimit.</summary>
@@ -176,6 +178,13 @@ namespace Seedream.Commands
                     ThrowTerminatingError(_stopError);
                 }
 
+                if (_heldError != null && _pending.Count == 0)
+                {
+                    // -ErrorAction Stop: the first error, written once everything already paid for is out (it throws).
+                    NoteStopping();
+                    WriteError(_heldError);
+                }
+
                 if (_preferenceStop != null && _pending.Count == 0)
                 {
                     NoteStopping();
@@ -193,12 +202,12 @@ namespace Seedream.Commands
                 // A batch-stopping failure behind a head still running is acted on now, not once it reaches the head:
                 // otherwise every slot it frees starts another request that would fail the same way. Looked for after
                 // the running count, so an item counted as finished is seen here too.
-                if (_stopError is null && _preferenceStop is null)
+                if (_stopError is null && _preferenceStop is null && _heldError is null)
                 {
                     NoteEarlyBatchStop();
                 }
 
-                bool done = untilRunningBelow is int limit && _stopError is null && _preferenceStop is null
+                bool done = untilRunningBelow is int limit && _stopError is null && _preferenceStop is null && _heldError is null
                     ? running < limit && _pending.Count < limit * 2
                     : _pending.Count == 0;
                 if (done)
@@ -278,8 +287,37 @@ namespace Seedream.Commands
                 return;
             }
 
-            WriteError(record);
+            EmitError(record);
         }
+
+        /// <summary>
+        /// Writes a non-terminating error. Under -ErrorAction Stop (where WriteError would end the command at once and the
+        /// answers already sent, maybe billed, would never be written) the first error is held: no new item starts, the
+        /// items already started are written, and then the error is written, which stops the command as Stop asks.
+        /// </summary>
+        private void EmitError(ErrorRecord record)
+        {
+            if (!ErrorsStop)
+            {
+                WriteError(record);
+                return;
+            }
+
+            if (_heldError is null && _stopError is null)
+            {
+                _heldError = record;
+                int waiting = _pending.Count(item => !item.Task!.IsCompleted);
+                if (waiting > 0)
+                {
+                    WriteVerbose($"Stopping (-ErrorAction Stop) after: {record.Exception.Message} No further request is sent; waiting for the {waiting} already sent.");
+                }
+            }
+        }
+
+        private bool ErrorsStop => _errorsStop ??=
+            LanguagePrimitives.TryConvertTo(
+                MyInvocation.BoundParameters.TryGetValue("ErrorAction", out object? action) ? action : GetVariableValue("ErrorActionPreference"),
+                out ActionPreference preference) && preference == ActionPreference.Stop;
 
         private void NoteEarlyBatchStop()
         {
@@ -342,7 +380,7 @@ namespace Seedream.Commands
             /// <summary>Writes what <paramref name="produce"/> makes on the pipeline thread, for objects that need the session (provider items).</summary>
             public void WriteObject(Func<PSCmdlet, object> produce) => PostOrdered(c => c.WriteObject(produce((PSCmdlet)c)));
 
-            public void WriteError(ErrorRecord record) => PostOrdered(c => c.WriteError(record));
+            public void WriteError(ErrorRecord record) => PostOrdered(c => ((SeedreamCmdlet)c).EmitError(record));
 
             public void WriteVerbose(string text) => PostNow(c => c.WriteVerbose(text));
 
