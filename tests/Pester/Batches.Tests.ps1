@@ -6,14 +6,15 @@ Describe 'Batches' {
         function Get-Generation { @(Get-FakeRequest $Fake -Target generate) }
         function Get-SentPrompts { @(Get-Generation | ForEach-Object { $_.body.prompt }) }
         # A child pwsh (this one's own executable), with the module's environment for the fake.
-        function New-ChildPwsh([string[]] $Arguments) {
+        function New-ChildPwsh([string[]] $Arguments, [switch] $Capture) {
             $exe = [Environment]::ProcessPath
             $start = [System.Diagnostics.ProcessStartInfo]::new($exe)
             if ((Split-Path $exe -Leaf) -like 'dotnet*') { $start.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll')) }
             foreach ($argument in @('-NoProfile', '-NonInteractive') + $Arguments) { $start.ArgumentList.Add($argument) }
             $start.UseShellExecute = $false
-            $start.RedirectStandardOutput = $true
-            $start.RedirectStandardError = $true
+            # Only a child whose output is read redirects it (an unread pipe could fill and hold the child up).
+            $start.RedirectStandardOutput = [bool] $Capture
+            $start.RedirectStandardError = [bool] $Capture
             $start.Environment['POWERSHELL_TELEMETRY_OPTOUT'] = '1'
             $start.Environment['SEEDREAM_BASE_URI'] = $Fake.ApiV1
             $start.Environment['SEEDREAM_API_KEY'] = $Fake.ApiKey
@@ -319,8 +320,9 @@ $env:SEEDREAM_BASE_URI = $Base; $env:SEEDREAM_API_KEY = $Key
         }
 
         It '-WhatIf over a pipeline totals the most the whole batch can cost in its last line' {
-            $start = New-ChildPwsh @('-Command', "`$ProgressPreference = 'SilentlyContinue'; Import-Module '$(Join-Path $modulePath 'Seedream.psd1')'; 'a', 'b', 'c' | New-SeedreamImage -MaxImages 3 -WhatIf")
+            $start = New-ChildPwsh -Capture @('-Command', "`$ProgressPreference = 'SilentlyContinue'; Import-Module '$(Join-Path $modulePath 'Seedream.psd1')'; 'a', 'b', 'c' | New-SeedreamImage -MaxImages 3 -WhatIf")
             $child = [System.Diagnostics.Process]::Start($start)
+            $null = $child.StandardError.ReadToEndAsync()
             $lines = $child.StandardOutput.ReadToEnd() -split '\r?\n' | Where-Object { $_ }
             $child.WaitForExit()
             $child.Dispose()

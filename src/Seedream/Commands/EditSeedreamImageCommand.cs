@@ -89,7 +89,7 @@ namespace Seedream.Commands
 
         private void Process()
         {
-            if (IgnoresPipedValues && ParameterSetName == ImageSet && Image[0]?.Value is SeedreamImage && !Given(nameof(Prompt), Prompt))
+            if (IgnoresPipedValues && ParameterSetName == ImageSet && (Image[0]?.Value is SeedreamImage || Image[0]?.Value is SeedreamImageInfo) && !Given(nameof(Prompt), Prompt))
             {
                 WriteItemError(SeedreamErrors.InvalidParameterRecord(nameof(Prompt),
                     "give the edit's own prompt (-Prompt 'text' or a script block); the prompt of a piped result is not reused.", TargetOf(Image[0])));
