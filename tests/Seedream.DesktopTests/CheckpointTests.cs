@@ -44,9 +44,9 @@ namespace Seedream.DesktopTests
                 File.WriteAllBytes(path, bytes.Take(bytes.Length - 25).ToArray());
 
                 CheckpointJournal again = CheckpointJournal.Open(path, "1.0.0");
-                CheckpointRequest kept = again.FindRequest("kept");
+                CheckpointRequest? kept = again.FindRequest("kept");
                 Assert.NotNull(kept);
-                Assert.Equal(0.035m, kept.Images[0].Cost);
+                Assert.Equal(0.035m, kept!.Images[0].Cost);
                 Assert.Equal(at.AddHours(24), kept.Images[0].ExpiresAt);
                 Assert.Null(again.FindRequest("cut"));
                 Assert.Single(again.Warnings);
@@ -64,12 +64,12 @@ namespace Seedream.DesktopTests
             {
                 Model = "seedream-5-0-260128",
                 Prompt = "a fox",
-                AdditionalBody = new Dictionary<string, object> { { "b", 1.5 }, { "a", "x" } },
+                AdditionalBody = new Dictionary<string, object?> { { "b", 1.5 }, { "a", "x" } },
             };
             var references = new[] { new SeedreamReference { Kind = SeedreamReferenceKind.Url, Url = "https://img.example/a.png" } };
             string identity = RequestIdentity.Of(request, "APIYI", references);
             Assert.Matches("^[0-9a-f]{64}$", identity);
-            request.AdditionalBody = new Dictionary<string, object> { { "a", "x" }, { "b", 1.5 } };
+            request.AdditionalBody = new Dictionary<string, object?> { { "a", "x" }, { "b", 1.5 } };
             Assert.Equal(identity, RequestIdentity.Of(request, "APIYI", references));
         }
     }
