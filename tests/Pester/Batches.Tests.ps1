@@ -51,17 +51,33 @@ Describe 'Batches' {
             Get-SentPrompts | Should -Be @('a fox')
         }
 
-        It 'a bad file, a folder and a missing file among Get-ChildItem input to Edit-SeedreamImage fail alone, in input order' {
-            $items = @(Get-Item -LiteralPath $Good.FullName, (Join-Path $Work 'folder.png'), (Join-Path $Work 'text.png'), $Other.FullName)
+        It 'a folder, a missing file and a non-image among files piped to Edit-SeedreamImage fail alone, in input order (-ErrorAction <Action>, -ThrottleLimit <Throttle>)' -ForEach @(
+            @{ Action = 'Continue'; Throttle = 1 }, @{ Action = 'Continue'; Throttle = 4 },
+            @{ Action = 'SilentlyContinue'; Throttle = 1 }, @{ Action = 'SilentlyContinue'; Throttle = 4 }
+        ) {
             $gone = New-TestImageFile -Path (Join-Path $Work 'gone.png'); Remove-Item $gone.FullName
-            $items = $items[0..1] + $gone + $items[2..3]
-            $out = $items | Edit-SeedreamImage -Prompt 'restyle' -ErrorVariable failures -ErrorAction Continue 2>&1
-            ($out | ForEach-Object { if ($_ -is [System.Management.Automation.ErrorRecord]) { 'error' } else { 'image' } }) | Should -Be @('image', 'error', 'error', 'error', 'image')
+            $items = @((Get-Item -LiteralPath $Good.FullName), (Get-Item -LiteralPath (Join-Path $Work 'folder.png')), $gone,
+                (Get-Item -LiteralPath (Join-Path $Work 'text.png')), (Get-Item -LiteralPath $Other.FullName))
+            $out = $items | Edit-SeedreamImage -Prompt { 'restyle ' + $_.BaseName } -ThrottleLimit $Throttle -ErrorVariable failures -ErrorAction $Action 2>&1
+            $expected = if ($Action -eq 'Continue') { @('restyle good', 'error', 'error', 'error', 'restyle other') } else { @('restyle good', 'restyle other') }
+            ($out | ForEach-Object { if ($_ -is [System.Management.Automation.ErrorRecord]) { 'error' } else { $_.Prompt } }) | Should -Be $expected
             $failures | Should -HaveCount 3
+            $failures.FullyQualifiedErrorId | ForEach-Object { $_ | Should -BeLike 'Seedream.InvalidImage,*' }
             "$($failures[0])" | Should -Match 'folder'
             "$($failures[1])" | Should -Match "gone.png' does not exist"
             "$($failures[2])" | Should -Match 'not a supported image format'
-            Get-Generation | Should -HaveCount 2
+            Get-SentPrompts | Sort-Object | Should -Be @('restyle good', 'restyle other')
+        }
+
+        It 'the same files under -ErrorAction Stop (-ThrottleLimit <Throttle>): the first file is written, the folder stops the call, nothing after it is sent' -ForEach @(
+            @{ Throttle = 1 }, @{ Throttle = 4 }
+        ) {
+            $items = @((Get-Item -LiteralPath $Good.FullName), (Get-Item -LiteralPath (Join-Path $Work 'folder.png')), (Get-Item -LiteralPath $Other.FullName))
+            $results = [System.Collections.Generic.List[object]]::new()
+            $refusal = Get-Refusal { $items | Edit-SeedreamImage -Prompt 'restyle' -ThrottleLimit $Throttle -ErrorAction Stop | ForEach-Object { $results.Add($_) } }
+            "$refusal" | Should -Match 'folder'
+            $results | Should -HaveCount 1
+            Get-Generation | Should -HaveCount 1
         }
 
         It 'a value bound once for the whole call is checked before the first request and stops the call' {

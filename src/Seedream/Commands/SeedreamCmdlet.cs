@@ -96,7 +96,19 @@ namespace Seedream.Commands
         /// as a work item that sends nothing. The batch goes on; -ErrorAction Stop makes it terminating once the work
         /// already started has been written.
         /// </summary>
-        protected void WriteItemError(ErrorRecord record) => WriteInOrder(sink => sink.WriteError(record), record.TargetObject);
+        protected void WriteItemError(ErrorRecord record)
+        {
+            if (ErrorsStop)
+            {
+                // Known before its item started: under Stop nothing after it may start. Held now, it is written (and
+                // stops the command) once the items before it are written.
+                EmitError(record);
+                Drain(untilRunningBelow: null);
+                return;
+            }
+
+            WriteInOrder(sink => sink.WriteError(record), record.TargetObject);
+        }
 
         /// <summary>Writes what <paramref name="produce"/> says, in input order, as a work item that needs no task (recorded results, item errors).</summary>
         protected void WriteInOrder(Action<WorkSink> produce, object? target)
