@@ -183,7 +183,7 @@ Describe 'Layers' {
 
     Context 'Refusals before any request, each naming its parameter and rule' {
         It 'refuses <Case> with zero requests' -ForEach @(
-            @{ Case = 'too small an input'; Call = { Get-Item ./thumb.png | Split-SeedreamImage -Model flash }; Pattern = '^Parameter -LiteralPath: the image file .thumb\.png. is 511x1024; layer decomposition needs at least 512x512 pixels' }
+            @{ Case = 'too small an input'; Call = { Get-Item ./thumb.png | Split-SeedreamImage -Model flash }; Pattern = '^Parameter -Image: the image file .thumb\.png. is 511x1024; layer decomposition needs at least 512x512 pixels' }
             @{ Case = 'more layers than the cap'; Call = { Split-SeedreamImage -Image ./poster.png -Model flash -MaxLayers 17 }; Pattern = '^Parameter -MaxLayers: model 5\.0-flash makes 1 to 16 layers; 17 was given' }
             @{ Case = 'a model that does not decompose'; Call = { Split-SeedreamImage -Image ./poster.png -Model 4.5 }; Pattern = '^Parameter -Model: model seedream-4-5-251128 \(4\.5\) cannot split an image into layers; use 5\.5, 5\.0-pro, 5\.0-flash' }
             @{ Case = 'a tier the model lacks'; Call = { Split-SeedreamImage -Image ./poster.png -Model pro -Size 1.5K }; Pattern = '^Parameter -Size: .1\.5K. is not a tier of model' }

@@ -17,7 +17,7 @@ namespace Seedream.Commands
     /// </summary>
     public abstract class CreationCmdlet : GenerationCmdlet
     {
-        [Parameter]
+        [Parameter(ValueFromPipelineByPropertyName = true)]
         public int MaxImages { get; set; }
 
         [Parameter]
@@ -32,7 +32,7 @@ namespace Seedream.Commands
         [Parameter]
         public SeedreamBackground Background { get; set; }
 
-        protected override int? SequenceImages => MyInvocation.BoundParameters.ContainsKey(nameof(MaxImages)) ? MaxImages : (int?)null;
+        protected override int? SequenceImages => Given(nameof(MaxImages), MaxImages) ? MaxImages : (int?)null;
 
         protected override bool StreamAnswer => Stream.IsPresent;
 

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using Seedream.Imaging;
@@ -22,11 +23,15 @@ namespace Seedream.Commands
         private const string LiteralPathSet = ImageInputReader.LiteralPathSet;
         private readonly List<ReferenceImage> _gathered = new List<ReferenceImage>();
 
-        [Parameter(Mandatory = true, Position = 0)]
+        /// <summary>Binds by property name too, so a delay-bind script block ({ "restyle " + $_.BaseName }) makes each file's own prompt.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [AllowEmptyString]
         public string Prompt { get; set; } = "";
 
-        /// <summary>URLs, data URIs, file paths (literal), FileInfo objects or earlier results (by their Url or inline bytes).</summary>
+        /// <summary>
+        /// URLs, data URIs, file paths (literal), FileInfo objects or earlier results (by their Url or inline bytes). A piped
+        /// row (Import-Csv) gives its Image column (or Url, FullName, Path): one path or URL, or several separated by ';'.
+        /// </summary>
         [Parameter(Mandatory = true, Position = 1, ValueFromPipeline = true, ParameterSetName = ImageSet)]
         [Alias("Url")]
         [SeedreamImageInputTransformation]
@@ -50,19 +55,47 @@ namespace Seedream.Commands
 
         protected override string ImageParameterName => ParameterSetName;
 
+        /// <summary>This item's images came from the pipeline (one request per piped file, URL or row).</summary>
+        protected override bool ImagesPerItem => !Fuse.IsPresent && ParameterSetName != PathSet && PerItem(ParameterSetName);
+
+        /// <summary>
+        /// A piped earlier result, or a file (Get-ChildItem, Get-Item: it binds -LiteralPath): its own properties (a result's
+        /// Prompt, Model, Size and OutputFormat; a file's Size, its length) describe it, not the edit, and are not taken.
+        /// </summary>
+        protected override bool IgnoresPipedValues =>
+            (ParameterSetName == ImageSet && PerItem(nameof(Image)) && Image.Length == 1 &&
+             (Image[0]?.Value is SeedreamImage || Image[0]?.Value is FileSystemInfo || Image[0]?.Value is SeedreamImageInfo)) ||
+            (ParameterSetName == LiteralPathSet && PerItem(nameof(LiteralPath)));
+
         protected override void ProcessRecord()
         {
-            List<ReferenceImage> images;
-            object? target;
             try
             {
-                (images, target) = new ImageInputReader(this).Read(ParameterSetName, Image, Path, LiteralPath);
+                Process();
             }
             catch (ImageInputReader.RefusedInput refused)
             {
+                // One bad piped file or URL is that item's error; a bad value bound for the whole call (or one image of a -Fuse) stops before any request.
+                if (ImagesPerItem)
+                {
+                    WriteItemError(refused.Record);
+                    return;
+                }
+
                 StopWithError(refused.Record);
+            }
+        }
+
+        private void Process()
+        {
+            if (IgnoresPipedValues && ParameterSetName == ImageSet && (Image[0]?.Value is SeedreamImage || Image[0]?.Value is SeedreamImageInfo) && !Given(nameof(Prompt), Prompt))
+            {
+                WriteItemError(SeedreamErrors.InvalidParameterRecord(nameof(Prompt),
+                    "give the edit's own prompt (-Prompt 'text' or a script block); the prompt of a piped result is not reused.", ImageInputReader.TargetOf(Image[0])));
                 return;
             }
+
+            (List<ReferenceImage> images, object? target) = new ImageInputReader(this).Read(ParameterSetName, Image, Path, LiteralPath);
 
             if (Fuse.IsPresent)
             {

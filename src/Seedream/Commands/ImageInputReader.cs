@@ -145,7 +145,7 @@ namespace Seedream.Commands
         }
 
         /// <summary>What an error names as its target: the input itself, but a data URI only by its start and length.</summary>
-        private static object? TargetOf(SeedreamImageInput? input) => input?.Value switch
+        internal static object? TargetOf(SeedreamImageInput? input) => input?.Value switch
         {
             string text when ReferenceImage.IsDataUri(text) => RequestBodyWriter.Shorten(text),
             null => null,

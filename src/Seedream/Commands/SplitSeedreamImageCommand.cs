@@ -62,6 +62,15 @@ namespace Seedream.Commands
         protected override string DescribeTarget(string prompt, IReadOnlyList<ReferenceImage> images) =>
             string.Join(", ", images.Select(i => i.Description)) + (string.IsNullOrWhiteSpace(prompt) ? "" : $" ({Describe(prompt)})");
 
+        /// <summary>This item's image came from the pipeline (one request per piped file, URL or result): a bad one is that item's error.</summary>
+        protected override bool ImagesPerItem => ParameterSetName != PathSet && PerItem(ParameterSetName);
+
+        /// <summary>A piped result or file describes itself (a result's Model, Size, OutputFormat): those are not taken as the decomposition's.</summary>
+        protected override bool IgnoresPipedValues =>
+            (ParameterSetName == ImageSet && PerItem(nameof(Image)) && Image.Length == 1 &&
+             (Image[0]?.Value is SeedreamImage || Image[0]?.Value is System.IO.FileSystemInfo || Image[0]?.Value is SeedreamImageInfo)) ||
+            (ParameterSetName == LiteralPathSet && PerItem(nameof(LiteralPath)));
+
         protected override void ProcessRecord()
         {
             List<ReferenceImage> images;
@@ -72,6 +81,12 @@ namespace Seedream.Commands
             }
             catch (ImageInputReader.RefusedInput refused)
             {
+                if (ImagesPerItem)
+                {
+                    WriteItemError(refused.Record);
+                    return;
+                }
+
                 StopWithError(refused.Record);
                 return;
             }
