@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Seedream.Api;
 
 namespace Seedream
@@ -118,7 +119,20 @@ namespace Seedream
         /// <summary>bounding_box.normalized: the box with the canvas as 0..1000 on each axis; null when the answer did not give it.</summary>
         public SeedreamBoundingBox? Normalized { get; set; }
 
-        /// <summary>"left,top,right,bottom", as provenance records and manifests write it.</summary>
+        /// <summary>"left,top,right,bottom", as provenance records and checkpoints write it.</summary>
         public override string ToString() => string.Join(",", Left, Top, Right, Bottom);
+
+        /// <summary>A box from its "left,top,right,bottom" text (and the normalised one); null when the text is not four whole numbers.</summary>
+        public static SeedreamBoundingBox? Parse(string? pixels, string? normalized = null)
+        {
+            string[] parts = (pixels ?? "").Split(',');
+            var edges = new int[4];
+            if (parts.Length != 4 || !parts.Select((p, i) => int.TryParse(p, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out edges[i])).All(ok => ok))
+            {
+                return null;
+            }
+
+            return new SeedreamBoundingBox { Left = edges[0], Top = edges[1], Right = edges[2], Bottom = edges[3], Normalized = normalized is null ? null : Parse(normalized) };
+        }
     }
 }

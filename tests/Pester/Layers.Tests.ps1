@@ -170,6 +170,21 @@ Describe 'Layers' {
             (Get-Generation)[0].body.PSObject.Properties.Name | Should -Not -Contain 'max_layers' -Because 'the contract has no such field'
         }
 
+        It 'a -CheckpointPath re-run sends nothing and recalls the layers with their place, names and boxes' {
+            $journal = Join-Path $Folder 'split.jsonl'
+            $first = @(Split-SeedreamImage -Image ./poster.png -Model 5.5 -CheckpointPath $journal)
+            $again = @(Split-SeedreamImage -Image ./poster.png -Model 5.5 -CheckpointPath $journal)
+            Get-Generation | Should -HaveCount 1 -Because 'the second run is answered from the checkpoint'
+            $again | Should -HaveCount $first.Count
+            for ($i = 0; $i -lt $first.Count; $i++) {
+                $again[$i].FromCheckpoint | Should -BeTrue
+                foreach ($property in 'ZIndex', 'LayerName', 'LayerDescription', 'LayerSetId', 'LayerCount', 'Url') { $again[$i].$property | Should -Be $first[$i].$property }
+                "$($again[$i].BoundingBox)" | Should -Be "$($first[$i].BoundingBox)"
+                "$($again[$i].BoundingBox.Normalized)" | Should -Be "$($first[$i].BoundingBox.Normalized)"
+                $again[$i].pstypenames[0] | Should -Be 'Seedream.SeedreamImage#Layer'
+            }
+        }
+
         It 'a layer piped into Edit-SeedreamImage is edited like any image' {
             $layer = Split-SeedreamImage -Image ./poster.png -Model 5.5 | Where-Object ZIndex -EQ 1
             $edited = $layer | Edit-SeedreamImage -Prompt 'make it blue' -Model 5.5

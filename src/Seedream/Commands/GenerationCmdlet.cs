@@ -448,6 +448,13 @@ namespace Seedream.Commands
                 Background = w.Background,
                 Cost = w.Cost,
                 RequestId = w.RequestId,
+                ZIndex = w.ZIndex,
+                BoundingBox = w.BoundingBox?.ToString(),
+                NormalizedBoundingBox = w.BoundingBox?.Normalized?.ToString(),
+                LayerName = w.LayerName,
+                LayerDescription = w.LayerDescription,
+                LayerSetId = w.LayerSetId,
+                LayerCount = w.IsLayer ? written.Count(x => x.IsLayer) : (int?)null,
             }));
             entry.Failed.AddRange(failedSlots);
             try
@@ -476,7 +483,7 @@ namespace Seedream.Commands
             var recalled = new List<SeedreamImage>();
             var lost = new List<CheckpointImage>();
             int savedCount = 0;
-            foreach (CheckpointImage image in recorded.Images.OrderBy(i => i.Index))
+            foreach (CheckpointImage image in recorded.Images.OrderBy(i => i.ZIndex ?? i.Index)) // layers in stacking order
             {
                 string? file = _journal.FindFile(CheckpointJournal.ImageKey(identity, image.Index, null, null))?.File;
                 bool saved = file != null && File.Exists(file);
@@ -508,6 +515,12 @@ namespace Seedream.Commands
                     RequestHash = identity,
                     SavedFile = saved ? file : null,
                     FromCheckpoint = true,
+                    ZIndex = image.ZIndex,
+                    BoundingBox = SeedreamBoundingBox.Parse(image.BoundingBox, image.NormalizedBoundingBox),
+                    LayerName = image.LayerName,
+                    LayerDescription = image.LayerDescription,
+                    LayerSetId = image.LayerSetId,
+                    LayerCount = image.LayerCount,
                 });
             }
 
@@ -531,7 +544,7 @@ namespace Seedream.Commands
             WriteInOrder(sink =>
             {
                 sink.WriteVerbose($"Checkpoint: not sent: {Describe(prompt)} was answered at {recorded.At:u}; {detail}.");
-                recalled.ForEach(sink.WriteObject);
+                recalled.ForEach(image => sink.WriteObject(image.IsLayer ? AsLayer(image) : image));
             }, target);
             return true;
         }
