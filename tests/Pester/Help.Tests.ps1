@@ -77,6 +77,11 @@ Describe 'Help' {
                 '*/Size'                            = @{ Value = $null; Doc = 'None (the API uses 2K)' }
                 '*/MaxImages'                       = @{ Value = '0'; Doc = 'None (one image, no sequence)' }
                 '*/Thinking'                        = @{ Value = 'Enabled'; Doc = 'Enabled (not sent unless given)' }
+                '*/Background'                      = @{ Value = 'Auto'; Doc = 'Auto (not sent unless given; the model then uses its own)' }
+                'Split-SeedreamImage/MaxLayers'     = @{ Value = '0'; Doc = '0 (not given: every layer the model makes, up to its cap)' }
+                'Split-SeedreamImage/Model'         = @{ Value = $null; Doc = 'The cheapest live model on the provider that can decompose (5.0-pro on APIYI, 5.0-flash on BytePlus and Volcengine)' }
+                'Split-SeedreamImage/Prompt'        = @{ Value = $null; Doc = "'' (the model decides what to separate)" }
+                'Split-SeedreamImage/Size'          = @{ Value = $null; Doc = 'auto' }
                 'Save-SeedreamResult/Path'          = @{ Value = $null; Doc = 'The current location' }
                 'Get-SeedreamImageInfo/Path'        = @{ Value = '.'; Doc = 'The current folder' }
                 'Export-SeedreamGallery/Path'       = @{ Value = '.'; Doc = 'The current folder' }
