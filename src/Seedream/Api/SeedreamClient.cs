@@ -103,8 +103,9 @@ namespace Seedream.Api
         public async Task<GenerationResult> GenerateAsync(GenerationRequest request, GenerationObserver? observer, CancellationToken cancellationToken)
         {
             observer ??= new GenerationObserver();
-            byte[] body = RequestBodyWriter.ToUtf8Json(request);
-            observer.Trace?.Invoke($"POST {GenerationsUri} body: {RequestBodyWriter.ToDisplayJson(request)}");
+            // Written straight to the connection on each attempt: files are read in chunks, never held as base64 text.
+            RequestBody body = RequestBodyWriter.Create(request);
+            observer.Trace?.Invoke($"POST {GenerationsUri} body ({body.Length:N0} bytes): {RequestBodyWriter.ToDisplayJson(request)}");
 
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(_options.Timeout);
@@ -130,10 +131,13 @@ namespace Seedream.Api
                 bool responded = false; // any status arrived (a 429 or 5xx too)
                 bool accepted = false;  // a success status arrived: from here on the request may be billed
                 TimeSpan? connectRetryDelay = null;
-                var content = new RequestContent(body);
+                var content = new RequestContent(body, timeout.Token);
                 try
                 {
                     await _backoff.WaitAsync(timeout.Token).ConfigureAwait(false);
+
+                    // A reference file changed since it was checked (or since the last attempt): stop, nothing sent.
+                    body.Verify();
                     using HttpRequestMessage message = CreateMessage(content, request.Stream);
                     using HttpResponseMessage response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
                     responded = true;
@@ -192,6 +196,11 @@ namespace Seedream.Api
                         Attempts = attempt,
                         RequestId = result.RequestId,
                     };
+                }
+                catch (Exception) when (content.Changed != null && !timeout.IsCancellationRequested)
+                {
+                    // A file changed while it was being sent: the body was cut short, so the server got no request.
+                    throw content.Changed;
                 }
                 catch (Exception ex) when (!responded && ConnectFailure.Classify(ex, timeout.Token, content.Sent) == ConnectFailureKind.AnswerLost)
                 {

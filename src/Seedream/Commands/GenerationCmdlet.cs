@@ -108,7 +108,7 @@ namespace Seedream.Commands
             {
                 Model = choice.WireId,
                 Prompt = prompt,
-                Images = images.Select(i => i.WireValue).ToArray(),
+                Images = images.Select(i => i.Wire).ToArray(),
                 MaxImages = IsBound(nameof(MaxImages)) ? MaxImages : (int?)null,
                 Size = size is null ? null : RequestRules.CanonicalSize(size, model),
                 ResponseFormat = ResponseFormat == SeedreamResponseFormat.Base64Json ? ResponseFormats.Base64Json : ResponseFormats.Url,
