@@ -51,8 +51,18 @@ namespace Seedream.Api
     /// <summary>What a caller hears while a call runs. Every callback comes from a worker thread.</summary>
     public sealed class GenerationObserver
     {
-        /// <summary>An image slot arrived (success or failure), in stream order or, unstreamed, in data[] order.</summary>
+        /// <summary>
+        /// An image slot arrived (success or failure), in stream order or, unstreamed, in data[] order. Streamed, this
+        /// is the only hand-over of an image's bytes: the result's slot keeps everything but <see cref="GeneratedImage.Bytes"/>.
+        /// </summary>
         public Action<GeneratedImage>? ImageReceived { get; set; }
+
+        /// <summary>
+        /// Streamed: awaited after each image is handed to <see cref="ImageReceived"/>, before the stream is read on.
+        /// A caller that queues images for a slower consumer completes it when there is room again, which pauses the
+        /// stream read (and so the server, through the connection's flow control) instead of letting the queue grow.
+        /// </summary>
+        public Func<CancellationToken, Task>? WaitForRoom { get; set; }
 
         /// <summary>An attempt failed and another will follow after the wait.</summary>
         public Action<RetryNotice>? Retrying { get; set; }
@@ -117,6 +127,7 @@ namespace Seedream.Api
             {
                 Retrying = caller.Retrying,
                 Trace = caller.Trace,
+                WaitForRoom = caller.WaitForRoom,
                 ImageReceived = image =>
                 {
                     // Each slot learns the request id of its answer, so an error for it can name the request.
@@ -400,8 +411,18 @@ namespace Seedream.Api
                         SlotRules.Complete(image);
                         image.Model = result.Model;
                         image.Created = result.Created;
-                        result.Images.Add(image);
+
                         observer.ImageReceived?.Invoke(image);
+
+                        // The slot is kept without its bytes: once handed over, nothing here holds the image.
+                        result.Images.Add(image.WithoutBytes());
+                        image = null!;
+                        data = null;
+                        if (observer.WaitForRoom != null)
+                        {
+                            await observer.WaitForRoom(cancellationToken).ConfigureAwait(false);
+                        }
+
                         break;
                     case StreamCompleted:
                         completed = true;

@@ -163,22 +163,19 @@ namespace Seedream.Commands
             RequestProgress();
             StartWork(async (sink, cancellationToken) =>
             {
-                var written = new List<SeedreamImage>();
-
                 // Unstreamed, every slot arrives at once with the usage: the writes wait for it, so each object leaves
-                // complete. Streamed, each image is written the moment it arrives and the usage comes last (-Verbose).
+                // complete. Streamed, each image is written the moment it arrives and the usage comes last (-Verbose);
+                // nothing here keeps a streamed image once it is queued for the pipeline thread.
+                List<SeedreamImage>? whole = request.Stream ? null : new List<SeedreamImage>();
                 List<Action>? deferred = request.Stream ? null : new List<Action>();
-                void Emit(Action write)
-                {
-                    if (deferred is null)
-                    {
-                        write();
-                    }
-                    else
-                    {
-                        deferred.Add(write);
-                    }
-                }
+                int count = 0;
+                decimal costs = 0m;
+                bool allCosted = true;
+
+                // Streamed: one image may wait for the pipeline thread while the next is read; past that the stream
+                // read pauses until the pipeline has written it, so a slow consumer cannot make the queue grow. (Not
+                // disposed: a queued write may release it after this work has ended.)
+                SemaphoreSlim? room = request.Stream ? new SemaphoreSlim(1) : null;
 
                 sink.WriteVerbose($"POST {client.GenerationsUri} model={request.Model} mode={request.Mode} references={images.Count} " +
                                   $"max images={request.MaxOutputImages} stream={request.Stream.ToString().ToLowerInvariant()}.");
@@ -186,13 +183,23 @@ namespace Seedream.Commands
                 {
                     Retrying = VerboseRetry(sink, "Request"),
                     Trace = sink.WriteDebug,
+                    WaitForRoom = room is null ? null : new Func<CancellationToken, System.Threading.Tasks.Task>(room.WaitAsync),
                     ImageReceived = image =>
                     {
                         Interlocked.Increment(ref _imagesArrived);
                         if (image.Error != null)
                         {
                             ErrorRecord failure = SeedreamErrors.ImageFailure(image.Error, image.Index, prompt, image.RequestId);
-                            Emit(() => sink.WriteError(failure));
+                            if (deferred is null)
+                            {
+                                sink.WriteError(failure);
+                                room?.Release(); // an error slot holds no image
+                            }
+                            else
+                            {
+                                deferred.Add(() => sink.WriteError(failure));
+                            }
+
                             return;
                         }
 
@@ -202,24 +209,43 @@ namespace Seedream.Commands
                         {
                             // Streamed, the count is not known yet: the first image carries the request's own charges.
                             result.Cost = price.ImagePrice(result.Width > 0 ? (long)result.Width * result.Height : (long?)null) +
-                                          (deferred is null && written.Count == 0 ? price.RequestCharge(images.Count) : 0m);
+                                          (deferred is null && count == 0 ? price.RequestCharge(images.Count) : 0m);
                         }
 
                         result.Request = sent;
-                        written.Add(result);
-                        Emit(() => sink.WriteObject(result));
+                        count++;
+                        if (result.Cost is decimal cost)
+                        {
+                            costs += cost;
+                        }
+                        else
+                        {
+                            allCosted = false;
+                        }
+
+                        if (deferred is null)
+                        {
+                            sink.WriteObject(result, whenWritten: () => room!.Release());
+                        }
+                        else
+                        {
+                            whole!.Add(result);
+                            deferred.Add(() => sink.WriteObject(result));
+                        }
                     },
                 };
 
                 GenerationResult answer = await client.GenerateAsync(request, observer, cancellationToken).ConfigureAwait(false);
                 if (deferred != null)
                 {
-                    foreach (SeedreamImage image in written)
+                    costs = 0m;
+                    foreach (SeedreamImage image in whole!)
                     {
                         image.Usage = answer.Usage;
                         if (price != null && image.Cost is decimal own)
                         {
-                            image.Cost = own + (price.RequestCharge(images.Count) / written.Count);
+                            image.Cost = own + (price.RequestCharge(images.Count) / whole.Count);
+                            costs += image.Cost.Value;
                         }
                     }
 
@@ -227,11 +253,11 @@ namespace Seedream.Commands
                 }
 
                 string usage = answer.Usage is null ? "no usage reported" : $"billed {answer.Usage.GeneratedImages} image(s), {answer.Usage.TotalTokens:N0} tokens";
-                if (written.Count > 0 && written.All(w => w.Cost != null))
+                if (count > 0 && allCosted)
                 {
-                    usage += $", estimated {PriceRule.Money(written.Sum(w => w.Cost!.Value))} at list price";
+                    usage += $", estimated {PriceRule.Money(costs)} at list price";
                 }
-                sink.WriteVerbose($"HTTP {answer.StatusCode}, request id {answer.RequestId ?? "(none)"}: {written.Count} image(s) in " +
+                sink.WriteVerbose($"HTTP {answer.StatusCode}, request id {answer.RequestId ?? "(none)"}: {count} image(s) in " +
                                   $"{FormatElapsed(answer.Elapsed)} after {answer.Attempts} attempt(s); {usage}.");
             }, target);
         }
