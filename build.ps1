@@ -10,7 +10,8 @@
                shipped DLLs, as Windows PowerShell loads them; prints 'N passed, N failed'. Needs Mono (.ci/run installs it).
       Demo     starts the fake Seedream API and runs a short pipeline against it, saving images under out/demo.
       Package  writes a PowerShell Gallery package (Seedream.<version>.nupkg) under out/.
-      Bench    runs the benchmarks against the fake API and prints a table (not part of Test).
+      Bench    runs the benchmarks against the fake API and prints a table (not part of Test); -BenchRows runs some
+               rows only (Import, FirstRequest, Throughput, Overhead, Fusion, Fusion14, Sequence, Unstreamed, FirstImage).
     Everything comes from NuGet through dotnet; nothing else is fetched.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1
@@ -23,7 +24,10 @@ param(
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+
+    # Bench only: the rows to run (all when not given).
+    [string[]] $BenchRows
 )
 
 $ErrorActionPreference = 'Stop'
@@ -200,5 +204,9 @@ switch ($Task) {
     'TestDesktop' { Invoke-TestDesktop }
     'Demo' { Invoke-Demo }
     'Package' { Invoke-Build; $null = & (Join-Path $Root '.build/New-GalleryPackage.ps1') -ModulePath $ModuleOut -OutputPath $Out }
-    'Bench' { Invoke-Build; & (Join-Path $Root 'tests/Bench/Invoke-Benchmarks.ps1') -ModulePath $ModuleOut -FakeApiPath $FakeApiOut }
+    'Bench' {
+        Invoke-Build
+        $rows = if ($BenchRows) { @{ Rows = @($BenchRows -split ',' | ForEach-Object Trim) } } else { @{} }
+        & (Join-Path $Root 'tests/Bench/Invoke-Benchmarks.ps1') -ModulePath $ModuleOut -FakeApiPath $FakeApiOut @rows
+    }
 }

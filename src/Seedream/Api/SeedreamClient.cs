@@ -366,6 +366,9 @@ namespace Seedream.Api
                 await response.Content.ReadAsStreamAsync().ConfigureAwait(false), _options.MaxAnswerBytes, Timeout.InfiniteTimeSpan, "the stream");
             using var reader = new ServerSentEventReader(content, _options.StreamIdleTimeout);
             bool completed = false;
+
+            // One image's decoding chunks, reused by the next: a long stream allocates them once.
+            var spareChunks = new System.Collections.Generic.Stack<byte[]>();
             while (true)
             {
                 ServerSentEvent? sse;
@@ -374,7 +377,7 @@ namespace Seedream.Api
                 {
                     // The event's data is parsed as it arrives (b64_json decoded chunk by chunk), never collected first.
                     sse = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                    data = sse is null ? null : await GenerationBodyReader.ReadEventAsync(sse.Data, _options.MaxValueBytes, cancellationToken).ConfigureAwait(false);
+                    data = sse is null ? null : await GenerationBodyReader.ReadEventAsync(sse.Data, _options.MaxValueBytes, spareChunks, cancellationToken).ConfigureAwait(false);
                 }
                 catch (TimeoutException ex)
                 {
