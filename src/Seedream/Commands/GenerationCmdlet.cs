@@ -173,9 +173,10 @@ namespace Seedream.Commands
                 bool allCosted = true;
 
                 // Streamed: one image may wait for the pipeline thread while the next is read; past that the stream
-                // read pauses until the pipeline has written it, so a slow consumer cannot make the queue grow. (Not
-                // disposed: a queued write may release it after this work has ended.)
-                SemaphoreSlim? room = request.Stream ? new SemaphoreSlim(0) : null;
+                // read pauses until the pipeline has written it, so a slow consumer cannot make the queue grow. One, not
+                // none: a one-image request queued behind a slow one (-ThrottleLimit) must still finish and free its slot.
+                // (Not disposed: a queued write may release it after this work has ended.)
+                SemaphoreSlim? room = request.Stream ? new SemaphoreSlim(1) : null;
                 int lastBytes = 0;
 
                 sink.WriteVerbose($"POST {client.GenerationsUri} model={request.Model} mode={request.Mode} references={images.Count} " +
