@@ -89,6 +89,9 @@ Describe 'Help' {
             foreach ($name in 'photo.png', 'person.png', 'jacket.png', 'style.png', 'photos/beach.png', 'photos/city.png', 'products/mug.png', 'products/lamp.png') {
                 $null = New-TestImageFile -Path (Join-Path $work $name)
             }
+            # Layer decomposition takes images of at least 512x512.
+            $null = New-Item -ItemType Directory -Path (Join-Path $work 'posters')
+            foreach ($name in 'poster.png', 'posters/poster-a.png') { $null = New-TestImageFile -Path (Join-Path $work $name) -Width 1200 -Height 900 }
             $before = @(Get-ChildItem $work -Recurse -File).Count
             $ps = [powershell]::Create()
             try {
@@ -99,14 +102,14 @@ Describe 'Help' {
                 $output = $ps.Invoke()
                 @($ps.Streams.Error | ForEach-Object { "$_" }) | Should -BeNullOrEmpty
                 $generated = @(Get-FakeRequest $Fake -Target generate)
-                if ($Code -match '(New|Edit)-SeedreamImage' -and $Code -notmatch '-WhatIf') {
+                if ($Code -match '(New|Edit|Split)-SeedreamImage' -and $Code -notmatch '-WhatIf') {
                     $generated.Count | Should -BeGreaterOrEqual 1 -Because 'the example calls the API'
                     $output.Count + @(Get-ChildItem $work -Recurse -File).Count - $before | Should -BeGreaterThan 0 -Because 'it writes results or files'
                 }
                 if ($Code -match 'Save-SeedreamResult' -and $Code -notmatch '-WhatIf') {
                     @(Get-ChildItem $work -Recurse -File).Count | Should -BeGreaterThan $before -Because 'the example saves files'
                 }
-                if ($Code -match '(New|Edit)-SeedreamImage[^\r\n|]*-WhatIf') { $generated | Should -BeNullOrEmpty }
+                if ($Code -match '(New|Edit|Split)-SeedreamImage[^\r\n|]*-WhatIf') { $generated | Should -BeNullOrEmpty }
             }
             finally {
                 $ps.Dispose()

@@ -2,11 +2,13 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
+using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using Seedream.Api;
 using Seedream.Catalog;
+using Seedream.Checkpoint;
 using Seedream.Imaging;
 
 namespace Seedream.Commands
@@ -45,39 +47,37 @@ namespace Seedream.Commands
         private const int ProgressActivityId = 0x5EED;
         private readonly SharedBackoff _backoff = new SharedBackoff();
         private readonly DateTime _startedAt = DateTime.UtcNow;
-        private bool _warnedModel;
         private bool _warnedTimeout;
+        private bool _notedFormat;
         private SeedreamCatalog? _catalog;
         private int _imagesArrived;
         private int _imagesExpected;
 
-        [Parameter]
+        // The per-request parameters bind by property name (Import-Csv rows, objects): each pipeline item is its own request
+        // with its own values, checked before it is sent. An empty cell (an empty string, a MaxImages of 0) means "not given".
+        [Parameter(ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(ModelCompleter))]
         public string? Model { get; set; }
 
         /// <summary>A tier (2K) or WIDTHxHEIGHT (2048x2048).</summary>
-        [Parameter]
+        [Parameter(ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(SizeCompleter))]
         public string? Size { get; set; }
 
-        [Parameter]
-        public int MaxImages { get; set; }
-
-        [Parameter]
+        [Parameter(ValueFromPipelineByPropertyName = true)]
         public SeedreamResponseFormat ResponseFormat { get; set; } = SeedreamResponseFormat.Url;
 
-        [Parameter]
+        [Parameter(ValueFromPipelineByPropertyName = true)]
         public SeedreamOutputFormat OutputFormat { get; set; } = SeedreamOutputFormat.Jpeg;
 
-        [Parameter]
+        /// <summary>A switch; by property name it also takes True/False, Yes/No, 1/0 or an empty cell (Import-Csv text).</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [BooleanTextTransformation]
         public SwitchParameter Watermark { get; set; }
 
+        /// <summary>The checkpoint journal: requests it holds as answered are not sent again (see <see cref="CheckpointJournal"/>).</summary>
         [Parameter]
-        public SwitchParameter Stream { get; set; }
-
-        [Parameter]
-        [ValidateRange(1, 3600)]
-        public int StreamIdleTimeoutSec { get; set; } = 120;
+        public string? CheckpointPath { get; set; }
 
         [Parameter]
         public PromptOptimizationMode OptimizePromptMode { get; set; } = PromptOptimizationMode.Standard;
@@ -95,30 +95,130 @@ namespace Seedream.Commands
 
         protected override int ThrottleLimitValue => ThrottleLimit;
 
+        /// <summary>max_images of a sequence (New/Edit -MaxImages when bound); null asks for no sequence.</summary>
+        protected virtual int? SequenceImages => null;
+
+        /// <summary>Whether the answer is streamed (New/Edit -Stream), and how long a stream may stay silent.</summary>
+        protected virtual bool StreamAnswer => false;
+
+        protected virtual TimeSpan StreamIdleTimeout => TimeSpan.FromSeconds(120);
+
+        /// <summary>background (New/Edit -Background), lower-case; null when not asked for.</summary>
+        protected virtual string? BackgroundMode => null;
+
+        /// <summary>layer_decomposition (Split-SeedreamImage); never sent with a background.</summary>
+        protected virtual bool LayerDecomposition => false;
+
+        /// <summary>
+        /// The most layers written (Split -MaxLayers), checked against the model's cap. The contract has no field for it: the
+        /// model decides how many layers to make and bills each, so layers above it are left out with a warning.
+        /// </summary>
+        protected virtual int? LayerLimit => null;
+
+        /// <summary>The size sent when -Size is not given (Split: auto); null sends none, so the model's default applies.</summary>
+        protected virtual string? UnboundSize => null;
+
+        private readonly HashSet<string> _callLevel = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        private readonly HashSet<string> _delayBound = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        private readonly HashSet<string> _warnedModels = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        private readonly BatchTally _tally = new BatchTally();
+        private CheckpointJournal? _journal;
+
+        protected override void BeginProcessing()
+        {
+            base.BeginProcessing();
+
+            // What is bound now is bound once for the whole call (the command line, $PSDefaultParameterValues); a script
+            // block given to a parameter that is not of a script-block type is PowerShell's delay-bind, evaluated per item.
+            foreach (KeyValuePair<string, object> bound in MyInvocation.BoundParameters)
+            {
+                if (bound.Value is ScriptBlock && MyInvocation.MyCommand.Parameters.TryGetValue(bound.Key, out ParameterMetadata? meta) && meta.ParameterType != typeof(ScriptBlock))
+                {
+                    _delayBound.Add(bound.Key);
+                }
+                else
+                {
+                    _callLevel.Add(bound.Key);
+                }
+            }
+
+            if (CheckpointPath != null)
+            {
+                _journal = Checkpoints.Open(this, CheckpointPath);
+            }
+        }
+
+        /// <summary>True when the parameter's value can change from one pipeline item to the next (bound from the pipeline, or a delay-bind script block).</summary>
+        protected bool PerItem(string parameter) => !_callLevel.Contains(parameter);
+
+        /// <summary>
+        /// Edit-SeedreamImage: the item is an earlier result, whose Model, Size, OutputFormat and Prompt describe its own
+        /// output: they are not taken as the next request's values (only values the call gives, or delay-bind script blocks).
+        /// </summary>
+        protected virtual bool IgnoresPipedValues => false;
+
+        /// <summary>The reference images differ from one pipeline item to the next (Edit-SeedreamImage fed files or URLs one by one).</summary>
+        protected virtual bool ImagesPerItem => false;
+
+        /// <summary>
+        /// Whether <paramref name="parameter"/> has a value for this request: bound for the call, a delay-bind script block,
+        /// or bound from this pipeline item. PowerShell keeps the name of a parameter an earlier item bound in
+        /// BoundParameters after it resets the property to its default, so a pipeline value counts only while the property
+        /// still holds it; an empty string or a MaxImages of 0 from the pipeline (an empty CSV cell) is "not given".
+        /// </summary>
+        protected bool Given(string parameter, object? current)
+        {
+            if (!MyInvocation.BoundParameters.TryGetValue(parameter, out object? bound))
+            {
+                return false;
+            }
+
+            if (_callLevel.Contains(parameter))
+            {
+                return true;
+            }
+
+            if (!_delayBound.Contains(parameter))
+            {
+                if (IgnoresPipedValues || !Equals(bound is null ? null : PSObject.AsPSObject(bound).BaseObject, current))
+                {
+                    return false;
+                }
+            }
+
+            return !(current is null || (current is string text && text.Trim().Length == 0) || (current is int number && number == 0));
+        }
+
         /// <summary>Checks the request, asks ShouldProcess, and starts it. Rule violations stop the call before anything is sent.</summary>
         protected void Submit(string prompt, IReadOnlyList<ReferenceImage> images, object? target)
         {
+            _tally.Items++;
             PromptLength.WarnOnce(this, prompt);
             SeedreamCatalog catalog = Catalog;
             ModelChoice choice = ResolveModel(catalog);
             SeedreamModel? model = choice.Model;
             bool known = model != null;
-            string? size = IsBound(nameof(Size)) ? (Size ?? "") : null;
+            bool modelPerItem = Given(nameof(Model), Model) && PerItem(nameof(Model));
+            string? size = Given(nameof(Size), Size) ? (Size ?? "") : UnboundSize;
             var request = new GenerationRequest
             {
                 Model = choice.WireId,
                 Prompt = prompt,
                 Images = images.Select(i => i.Wire).ToArray(),
-                MaxImages = IsBound(nameof(MaxImages)) ? MaxImages : (int?)null,
+                MaxImages = SequenceImages,
                 Size = size is null ? null : RequestRules.CanonicalSize(size, model),
                 ResponseFormat = ResponseFormat == SeedreamResponseFormat.Base64Json ? ResponseFormats.Base64Json : ResponseFormats.Url,
-                OutputFormat = IsBound(nameof(OutputFormat)) ? OutputFormat.ToString().ToLowerInvariant() : null,
+                OutputFormat = Given(nameof(OutputFormat), OutputFormat) ? OutputFormat.ToString().ToLowerInvariant() : ImpliedOutputFormat(model),
                 Watermark = Watermark.IsPresent,
-                Stream = Stream.IsPresent,
+                Stream = StreamAnswer,
                 OptimizePromptMode = IsBound(nameof(OptimizePromptMode)) ? OptimizePromptMode.ToString().ToLowerInvariant() : null,
                 Thinking = IsBound(nameof(Thinking)) ? Thinking.ToString().ToLowerInvariant() : null,
+                Background = BackgroundMode,
+                LayerDecomposition = LayerDecomposition,
                 AdditionalBody = UnwrapAdditionalBody(),
             };
+
+            request.LayerCap = request.LayerDecomposition ? model?.LayerDecomposition?.MaxLayers : null;
 
             // A field the model does not accept is never sent: sequential_image_generation only where the model takes it
             // (a model the catalog does not know gets it only when -MaxImages asks for a sequence).
@@ -138,46 +238,75 @@ namespace Seedream.Commands
                 Stream = request.Stream,
                 OptimizePromptMode = request.OptimizePromptMode,
                 Thinking = request.Thinking,
+                Background = request.Background,
+                LayerDecomposition = request.LayerDecomposition,
+                MaxLayers = LayerLimit,
             });
             if (violations.Count > 0)
             {
-                RuleViolation first = violations[0];
-                StopWithError(SeedreamErrors.InvalidParameterRecord(ParameterNameOf(first.Field), first.Message, target));
-            }
+                // A rule broken by values bound once for the call breaks every request: stop before anything is sent. One
+                // broken by this item's own values (its prompt, model, size, images...) is an error for this item alone.
+                RuleViolation first = violations.FirstOrDefault(DoomsTheCall) ?? violations[0];
+                ErrorRecord refusal = SeedreamErrors.InvalidParameterRecord(ParameterNameOf(first.Field), first.Message, target);
+                if (DoomsTheCall(first))
+                {
+                    StopWithError(refusal);
+                }
 
-            if (!ShouldProcess(Describe(prompt), DescribeAction(request, choice, images.Count)))
-            {
+                WriteItemError(refusal);
                 return;
             }
 
             SeedreamRequest sent = SeedreamRequest.From(request, model, ProviderInfo.Name, images);
+            string identity = RequestIdentity.Of(request, ProviderInfo.Name, sent.References);
+            if (_journal != null && Recall(identity, prompt, request, sent, images.Count, target))
+            {
+                return;
+            }
+
+            if (!ShouldProcess(DescribeTarget(prompt, images), DescribeAction(request, choice, images.Count)))
+            {
+                NoteWhatIf(request, choice, images.Count);
+                return;
+            }
+
             ClientOptions options = CreateClientOptions();
-            options.StreamIdleTimeout = TimeSpan.FromSeconds(StreamIdleTimeoutSec);
+            options.StreamIdleTimeout = StreamIdleTimeout;
             ApplySuggestedTimeout(options, model);
             var client = new SeedreamClient(HttpClientCache.Get(ConnectionSettings), options, _backoff);
             (int Width, int Height)? requestedSize = RequestRules.ResolveSize(request.Size, model);
             PriceRule? price = choice.Offer?.Price;
             Interlocked.Add(ref _imagesExpected, request.MaxOutputImages);
+            CheckpointJournal? journal = _journal;
+            _tally.Sent++;
 
             // A record as the first request starts, so even a quick one shows (and completes) progress; then at most one a quarter second.
             RequestProgress();
             StartWork(async (sink, cancellationToken) =>
             {
+                var written = new List<SeedreamImage>();
+
+                // Failed slots are written after every good image of the answer: under -ErrorAction Stop the first error
+                // ends the command, and the images of a paid answer must have reached the pipeline by then.
+                var failures = new List<ErrorRecord>();
+                var failedSlots = new List<KeyValuePair<int, string>>();
+
                 // Unstreamed, every slot arrives at once with the usage: the writes wait for it, so each object leaves
-                // complete. Streamed, each image is written the moment it arrives and the usage comes last (-Verbose);
-                // nothing here keeps a streamed image once it is queued for the pipeline thread.
-                List<SeedreamImage>? whole = request.Stream ? null : new List<SeedreamImage>();
+                // complete. Streamed, each image is written the moment it arrives and the usage comes last (-Verbose).
                 List<Action>? deferred = request.Stream ? null : new List<Action>();
-                int count = 0;
-                decimal costs = 0m;
-                bool allCosted = true;
 
                 // Streamed: one image may wait for the pipeline thread while the next is read; past that the stream
                 // read pauses until the pipeline has written it, so a slow consumer cannot make the queue grow. One, not
                 // none: a one-image request queued behind a slow one (-ThrottleLimit) must still finish and free its slot.
-                // (Not disposed: a queued write may release it after this work has ended.)
+                // Only a record without the bytes is kept of a streamed image. (Not disposed: a queued write may release
+                // it after this work has ended.)
                 SemaphoreSlim? room = request.Stream ? new SemaphoreSlim(1) : null;
                 int lastBytes = 0;
+
+                // A layer decomposition's images share one LayerSetId and leave in stacking order, the base first.
+                string? layerSetId = request.LayerDecomposition ? Guid.NewGuid().ToString("N") : null;
+                var layers = new List<SeedreamImage>();
+                int leftOut = 0;
 
                 sink.WriteVerbose($"POST {client.GenerationsUri} model={request.Model} mode={request.Mode} references={images.Count} " +
                                   $"max images={request.MaxOutputImages} stream={request.Stream.ToString().ToLowerInvariant()}.");
@@ -195,38 +324,35 @@ namespace Seedream.Commands
                         Interlocked.Increment(ref _imagesArrived);
                         if (image.Error != null)
                         {
-                            ErrorRecord failure = SeedreamErrors.ImageFailure(image.Error, image.Index, prompt, image.RequestId);
-                            if (deferred is null)
-                            {
-                                sink.WriteError(failure);
-                                room?.Release(); // an error slot holds no image
-                            }
-                            else
-                            {
-                                deferred.Add(() => sink.WriteError(failure));
-                            }
-
+                            failures.Add(SeedreamErrors.ImageFailure(image.Error, image.Index, prompt, image.RequestId));
+                            failedSlots.Add(new KeyValuePair<int, string>(image.Index, image.Error.Code));
+                            room?.Release(); // nothing of it waits for the pipeline
                             return;
                         }
 
                         SeedreamImage result = ToResult(image, request, prompt, images.Count, requestedSize, model);
                         result.RequestId = image.RequestId;
+                        result.LayerSetId = result.IsLayer ? layerSetId : null;
+                        if (LayerLimit is int keep && result.ZIndex > keep)
+                        {
+                            Interlocked.Increment(ref leftOut);
+                            room?.Release();
+                            return;
+                        }
                         if (price != null)
                         {
                             // Streamed, the count is not known yet: the first image carries the request's own charges.
                             result.Cost = price.ImagePrice(result.Width > 0 ? (long)result.Width * result.Height : (long?)null) +
-                                          (deferred is null && count == 0 ? price.RequestCharge(images.Count) : 0m);
+                                          (deferred is null && written.Count == 0 ? price.RequestCharge(images.Count) : 0m);
                         }
 
                         result.Request = sent;
-                        count++;
-                        if (result.Cost is decimal cost)
+                        result.RequestHash = identity;
+                        written.Add(deferred is null ? result.WithoutBytes() : result);
+                        if (result.IsLayer && deferred != null)
                         {
-                            costs += cost;
-                        }
-                        else
-                        {
-                            allCosted = false;
+                            layers.Add(result);
+                            return;
                         }
 
                         if (deferred is null)
@@ -236,37 +362,62 @@ namespace Seedream.Commands
                         }
                         else
                         {
-                            whole!.Add(result);
                             deferred.Add(() => sink.WriteObject(result));
                         }
                     },
                 };
 
-                GenerationResult answer = await client.GenerateAsync(request, observer, cancellationToken).ConfigureAwait(false);
+                GenerationResult answer;
+                try
+                {
+                    answer = await client.GenerateAsync(request, observer, cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    // The answer broke after some images arrived (a stream cut off): those are written, then the failed slots, then the failure.
+                    deferred?.InsertRange(0, LayerWrites(layers, sink));
+                    deferred?.ForEach(write => write());
+                    failures.ForEach(sink.WriteError);
+                    _tally.Add(written.Count, written);
+                    throw;
+                }
+
+                _tally.Add(answer.Usage?.GeneratedImages ?? written.Count, written);
+                if (journal != null && written.Count > 0)
+                {
+                    Journal(journal, sink, identity, prompt, request, answer, written, failedSlots);
+                }
+
                 if (deferred != null)
                 {
-                    costs = 0m;
-                    foreach (SeedreamImage image in whole!)
+                    foreach (SeedreamImage image in written)
                     {
                         image.Usage = answer.Usage;
                         if (price != null && image.Cost is decimal own)
                         {
-                            image.Cost = own + (price.RequestCharge(images.Count) / whole.Count);
-                            costs += image.Cost.Value;
+                            image.Cost = own + (price.RequestCharge(images.Count) / written.Count);
                         }
                     }
 
+                    deferred.InsertRange(0, LayerWrites(layers, sink));
                     deferred.ForEach(write => write());
                 }
 
-                string usage = answer.Usage is null ? "no usage reported" : $"billed {answer.Usage.GeneratedImages} image(s), {answer.Usage.TotalTokens:N0} tokens";
-                if (count > 0 && allCosted)
+                if (leftOut > 0)
                 {
-                    usage += $", estimated {PriceRule.Money(costs)} at list price";
+                    sink.WriteWarning($"The answer held {leftOut} layer(s) above -MaxLayers {LayerLimit}: they were billed (every layer is) but not written. " +
+                                      "The model decides how many layers to make; the request cannot ask for fewer.");
                 }
-                sink.WriteVerbose($"HTTP {answer.StatusCode}, request id {answer.RequestId ?? "(none)"}: {count} image(s) in " +
+
+                failures.ForEach(sink.WriteError);
+                string usage = answer.Usage is null ? "no usage reported" : $"billed {answer.Usage.GeneratedImages} image(s), {answer.Usage.TotalTokens:N0} tokens";
+                if (written.Count > 0 && written.All(w => w.Cost != null))
+                {
+                    usage += $", estimated {PriceRule.Money(written.Sum(w => w.Cost!.Value))} at list price";
+                }
+                sink.WriteVerbose($"HTTP {answer.StatusCode}, request id {answer.RequestId ?? "(none)"}: {written.Count} image(s) in " +
                                   $"{FormatElapsed(answer.Elapsed)} after {answer.Attempts} attempt(s); {usage}.");
-            }, target);
+            }, target, modelPerItem);
         }
 
         /// <summary>
@@ -284,6 +435,196 @@ namespace Seedream.Commands
 
         private const int LargeImageBytes = 4 * 1024 * 1024;
 
+        /// <summary>Whether a broken rule involves only values bound once for the call (so every request would break it).</summary>
+        private bool DoomsTheCall(RuleViolation violation)
+        {
+            string parameter = ParameterNameOf(violation.Field);
+            if (parameter == ImageParameterName && !ImagesPerItem)
+            {
+                return !(Given(nameof(Model), Model) && PerItem(nameof(Model)));
+            }
+
+            bool dependsOnImages = violation.Field == RequestField.Image || violation.Field == RequestField.MaxImages;
+            bool modelPerItem = Given(nameof(Model), Model) && PerItem(nameof(Model));
+            return !PerItem(parameter) && !modelPerItem && !(dependsOnImages && ImagesPerItem);
+        }
+
+        /// <summary>Appends the answered request to the checkpoint; a journal that cannot be written is a warning, never a lost image.</summary>
+        private static void Journal(CheckpointJournal journal, WorkSink sink, string identity, string prompt, GenerationRequest request, GenerationResult answer,
+            List<SeedreamImage> written, List<KeyValuePair<int, string>> failedSlots)
+        {
+            var entry = new CheckpointRequest
+            {
+                Id = identity,
+                At = DateTimeOffset.UtcNow,
+                Model = request.Model,
+                Prompt = prompt,
+                Billed = answer.Usage?.GeneratedImages,
+            };
+            entry.Images.AddRange(written.Select(w => new CheckpointImage
+            {
+                Index = w.Index,
+                Url = w.Url,
+                ExpiresAt = w.ExpiresAt,
+                Created = w.Created,
+                Size = w.Size,
+                Width = w.Width,
+                Height = w.Height,
+                Model = w.Model,
+                OutputFormat = w.OutputFormat,
+                Background = w.Background,
+                Cost = w.Cost,
+                RequestId = w.RequestId,
+                ZIndex = w.ZIndex,
+                BoundingBox = w.BoundingBox?.ToString(),
+                NormalizedBoundingBox = w.BoundingBox?.Normalized?.ToString(),
+                LayerName = w.LayerName,
+                LayerDescription = w.LayerDescription,
+                LayerSetId = w.LayerSetId,
+                LayerCount = w.IsLayer ? written.Count(x => x.IsLayer) : (int?)null,
+            }));
+            entry.Failed.AddRange(failedSlots);
+            try
+            {
+                journal.RecordRequest(entry);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                sink.WriteWarning($"Could not write to the checkpoint '{System.IO.Path.GetFileName(journal.Path)}': {ex.Message} A re-run would send this request again.");
+            }
+        }
+
+        /// <summary>
+        /// A request the checkpoint holds as answered is not sent: its images are written again (with the file Save wrote
+        /// for them, or their URL while it lives). When one of them has neither, it is sent again, and said so.
+        /// </summary>
+        private bool Recall(string identity, string prompt, GenerationRequest request, SeedreamRequest sent, int references, object? target)
+        {
+            CheckpointRequest? recorded = _journal!.FindRequest(identity);
+            if (recorded is null)
+            {
+                return false;
+            }
+
+            DateTimeOffset now = DateTimeOffset.UtcNow;
+            var recalled = new List<SeedreamImage>();
+            var lost = new List<CheckpointImage>();
+            int savedCount = 0;
+            foreach (CheckpointImage image in recorded.Images.OrderBy(i => i.ZIndex ?? i.Index)) // layers in stacking order
+            {
+                string? file = _journal.FindFile(CheckpointJournal.ImageKey(identity, image.Index, null, null))?.File;
+                bool saved = file != null && File.Exists(file);
+                if (!saved && !image.UrlAlive(now))
+                {
+                    lost.Add(image);
+                    continue;
+                }
+
+                savedCount += saved ? 1 : 0;
+                recalled.Add(new SeedreamImage
+                {
+                    Index = image.Index,
+                    Url = image.Url,
+                    Size = image.Size,
+                    Width = image.Width,
+                    Height = image.Height,
+                    Model = image.Model ?? request.Model,
+                    Prompt = prompt,
+                    Mode = request.Mode,
+                    ReferenceCount = references,
+                    Created = image.Created,
+                    ExpiresAt = image.ExpiresAt,
+                    OutputFormat = image.OutputFormat ?? request.OutputFormat ?? "jpeg",
+                    Background = image.Background,
+                    Cost = image.Cost,
+                    RequestId = image.RequestId,
+                    Request = sent,
+                    RequestHash = identity,
+                    SavedFile = saved ? file : null,
+                    FromCheckpoint = true,
+                    ZIndex = image.ZIndex,
+                    BoundingBox = SeedreamBoundingBox.Parse(image.BoundingBox, image.NormalizedBoundingBox),
+                    LayerName = image.LayerName,
+                    LayerDescription = image.LayerDescription,
+                    LayerSetId = image.LayerSetId,
+                    LayerCount = image.LayerCount,
+                });
+            }
+
+            if (lost.Count > 0)
+            {
+                string expired = lost.Any(l => l.ExpiresAt != null) ? $" (its URL expired at {lost.Where(l => l.ExpiresAt != null).Min(l => l.ExpiresAt!.Value):u})" : " (its bytes were inline and never saved)";
+                WriteWarning($"Checkpoint: {Describe(prompt)} was answered at {recorded.At:u}, but image(s) {string.Join(", ", lost.Select(l => l.Index))} " +
+                             $"were not saved and can no longer be fetched{expired}: sending the request again (it is billed again).");
+                return false;
+            }
+
+            _tally.AddRecalled(recalled.Count);
+            string slots = recorded.Failed.Count == 0 ? "" : $"; slot(s) {string.Join(", ", recorded.Failed.Select(f => $"{f.Key} ({f.Value})"))} failed then";
+            string detail = $"{recalled.Count} image(s) from the checkpoint, {savedCount} already saved, {recalled.Count - savedCount} by URL{slots}";
+            if (IsWhatIf)
+            {
+                WriteVerbose($"Checkpoint: {Describe(prompt)} would not be sent: answered at {recorded.At:u} ({detail}).");
+                return true;
+            }
+
+            WriteInOrder(sink =>
+            {
+                sink.WriteVerbose($"Checkpoint: not sent: {Describe(prompt)} was answered at {recorded.At:u}; {detail}.");
+                recalled.ForEach(image => sink.WriteObject(image.IsLayer ? AsLayer(image) : image));
+            }, target);
+            return true;
+        }
+
+        /// <summary>True when this call runs under -WhatIf (or $WhatIfPreference).</summary>
+        private bool IsWhatIf =>
+            MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? whatIf)
+                ? LanguagePrimitives.IsTrue(whatIf)
+                : LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference"));
+
+        private void NoteWhatIf(GenerationRequest request, ModelChoice choice, int references)
+        {
+            if (!IsWhatIf)
+            {
+                return;
+            }
+
+            _tally.WhatIfRequests++;
+            _tally.WhatIfImages += request.MaxOutputImages;
+            if (choice.Offer is null)
+            {
+                _tally.WhatIfUnpriced++;
+            }
+            else
+            {
+                _tally.WhatIfCost += choice.Offer.Price.Estimate(request.MaxOutputImages, RequestRules.PixelsOf(request.Size, choice.Model), references);
+            }
+        }
+
+        /// <summary>The call's one-line cost summary: information stream (tags Seedream, Summary) and -Verbose; under -WhatIf the batch's most, as the last line.</summary>
+        private void WriteSummary()
+        {
+            if (_tally.Items == 0 || _tally.Written)
+            {
+                return;
+            }
+
+            _tally.Written = true;
+            SeedreamBatchSummary summary = _tally.Summary();
+            WriteVerbose(summary.ToString());
+            WriteInformation(new InformationRecord(summary, MyInvocation.MyCommand.Name) { Tags = { "Seedream", "Summary" } });
+            if (_tally.WhatIfRequests > 0)
+            {
+                string unpriced = _tally.WhatIfUnpriced == 0 ? "" : $" ({_tally.WhatIfUnpriced} request(s) for a model the catalog does not price are not counted)";
+                ShouldProcess($"Seedream batch: {_tally.WhatIfRequests} request(s), up to {_tally.WhatIfImages} billed image(s), estimated cost up to " +
+                              $"{PriceRule.Money(_tally.WhatIfCost)} at list price{unpriced}" +
+                              (_tally.RecalledImages > 0 ? $"; {_tally.RecalledImages} image(s) from the checkpoint cost nothing." : "."),
+                              "", "");
+            }
+        }
+
+        protected override void OnStopping() => WriteSummary();
+
         protected override void OnProgressTick()
         {
             int arrived = Volatile.Read(ref _imagesArrived);
@@ -299,6 +640,8 @@ namespace Seedream.Commands
             {
                 WriteProgress(Progress.Completed(ProgressActivityId, "Seedream: generating images"));
             }
+
+            WriteSummary();
         }
 
         private bool IsBound(string parameter) => MyInvocation.BoundParameters.ContainsKey(parameter);
@@ -331,22 +674,25 @@ namespace Seedream.Commands
         /// </summary>
         private ModelChoice ResolveModel(SeedreamCatalog catalog)
         {
-            if (IsBound(nameof(Model)) && string.IsNullOrWhiteSpace(Model))
+            if (IsBound(nameof(Model)) && !PerItem(nameof(Model)) && string.IsNullOrWhiteSpace(Model))
             {
                 StopWithError(SeedreamErrors.InvalidParameterRecord(nameof(Model),
                     $"the model must not be empty; leave -Model out for {ProviderInfo.Name}'s default ({ProviderInfo.DefaultModel}), or name one: {catalog.NamesOn(ProviderInfo, _ => true)}.", Model));
             }
 
-            ModelChoice choice = string.IsNullOrWhiteSpace(Model) ? catalog.Default(ProviderInfo) : catalog.Choose(Model!, ProviderInfo);
-            if (_warnedModel)
+            bool given = Given(nameof(Model), Model);
+            (ModelChoice, string)? own = !given ? DefaultModel(catalog) : null;
+            ModelChoice choice = own?.Item1 ?? (!given ? catalog.Default(ProviderInfo) : catalog.Choose(Model!, ProviderInfo));
+
+            // Said once per model: a batch whose rows name their own models hears about each of them.
+            if (!_warnedModels.Add(given ? Model!.Trim() : ""))
             {
                 return choice;
             }
 
-            _warnedModel = true;
-            WriteVerbose(string.IsNullOrWhiteSpace(Model)
+            WriteVerbose(own?.Item2 ?? (!given
                 ? $"No -Model: {ProviderInfo.Name}'s default is {choice.Model?.Family}, sent as {choice.WireId}."
-                : choice.Description);
+                : choice.Description));
             if (choice.Model is null)
             {
                 string near = choice.Suggestions.Count == 0 ? "" : $" Did you mean {string.Join(", ", choice.Suggestions)}?";
@@ -362,6 +708,9 @@ namespace Seedream.Commands
 
             return choice;
         }
+
+        /// <summary>The model used without -Model, with the -Verbose line that says why; null for the provider's default.</summary>
+        protected virtual (ModelChoice Choice, string Reason)? DefaultModel(SeedreamCatalog catalog) => null;
 
         /// <summary>A model that is slow to answer gets the time-out its provider advises, unless -TimeoutSec says otherwise.</summary>
         private void ApplySuggestedTimeout(ClientOptions options, SeedreamModel? model)
@@ -432,6 +781,7 @@ namespace Seedream.Commands
         private string ParameterNameOf(RequestField field) => field switch
         {
             RequestField.Image => ImageParameterName,
+            RequestField.LayerDecomposition => nameof(Model),
             _ => field.ToString(),
         };
 
@@ -469,13 +819,69 @@ namespace Seedream.Commands
                 (result.Width, result.Height) = asked;
             }
 
+            if (image.ZIndex is int z)
+            {
+                result.ZIndex = z;
+                result.LayerName = image.LayerName ?? (z == 0 ? "base" : null);
+                result.LayerDescription = image.LayerDescription;
+                result.BoundingBox = Box(image.BoundingBox) ?? (z == 0 && result.Width > 0 ? new SeedreamBoundingBox { Right = result.Width, Bottom = result.Height } : null);
+                if (result.BoundingBox != null)
+                {
+                    result.BoundingBox.Normalized = Box(image.NormalizedBoundingBox) ??
+                        (image.BoundingBox is null ? new SeedreamBoundingBox { Right = 1000, Bottom = 1000 } : null);
+                }
+            }
+
             return result;
+        }
+
+        /// <summary>The writes of an answer's layers, in stacking order, each knowing how many the set holds.</summary>
+        private static IEnumerable<Action> LayerWrites(List<SeedreamImage> layers, WorkSink sink)
+        {
+            foreach (SeedreamImage layer in layers.OrderBy(l => l.ZIndex))
+            {
+                layer.LayerCount = layers.Count;
+                yield return () => sink.WriteObject(AsLayer(layer));
+            }
+        }
+
+        /// <summary>A layer goes down the pipeline with the type name of its own view (Seedream.SeedreamImage#Layer) first.</summary>
+        internal static PSObject AsLayer(SeedreamImage layer)
+        {
+            var wrapped = new PSObject(layer);
+            wrapped.TypeNames.Insert(0, LayerTypeName);
+            return wrapped;
+        }
+
+        internal const string LayerTypeName = "Seedream.SeedreamImage#Layer";
+
+        private static SeedreamBoundingBox? Box(int[]? edges) =>
+            edges is null ? null : new SeedreamBoundingBox { Left = edges[0], Top = edges[1], Right = edges[2], Bottom = edges[3] };
+
+        /// <summary>With a transparent background and no -OutputFormat, the output format the model needs for it (the catalog's png); else none is sent.</summary>
+        private string? ImpliedOutputFormat(SeedreamModel? model)
+        {
+            if (!string.Equals(BackgroundMode, "transparent", StringComparison.Ordinal) || !(model?.Background?.Transparent?.OutputFormat is string needed))
+            {
+                return null;
+            }
+
+            if (!_notedFormat)
+            {
+                _notedFormat = true;
+                WriteVerbose($"-Background Transparent without -OutputFormat: output_format {needed} is sent ({model.Family} needs it for a transparent background).");
+            }
+
+            return needed;
         }
 
         private static string FormatElapsed(TimeSpan elapsed) =>
             elapsed < TimeSpan.FromSeconds(1) ? $"{elapsed.TotalMilliseconds:0} ms" : $"{elapsed.TotalSeconds:0.00} s";
 
-        private static string Describe(string prompt) => prompt.Length <= 60 ? $"'{prompt}'" : $"'{prompt.Substring(0, 57)}...'";
+        /// <summary>What -WhatIf and -Confirm name as the target: the prompt (Split: the image, and its prompt when there is one).</summary>
+        protected virtual string DescribeTarget(string prompt, IReadOnlyList<ReferenceImage> images) => Describe(prompt);
+
+        protected static string Describe(string prompt) => prompt.Length <= 60 ? $"'{prompt}'" : $"'{prompt.Substring(0, 57)}...'";
 
         private string DescribeAction(GenerationRequest request, ModelChoice choice, int references)
         {
@@ -492,8 +898,12 @@ namespace Seedream.Commands
                 cost = $"estimated cost up to {PriceRule.Money(price.Estimate(images, pixels, references))} at list price: {price.Breakdown(images, pixels, references)}";
             }
 
-            return $"{request.Mode} with {request.Model} on {ProviderInfo.Name}: {references} reference image(s), " +
-                   $"up to {images} billed image(s), {cost}";
+            string billed = request.LayerDecomposition
+                ? request.LayerCap is int cap
+                    ? $"up to {images} billed image(s) (the base image and up to {cap} layers, each layer billed as an image)"
+                    : "the base image and every layer billed as an image"
+                : $"up to {images} billed image(s)";
+            return $"{request.Mode} with {request.Model} on {ProviderInfo.Name}: {references} reference image(s), {billed}, {cost}";
         }
     }
 }

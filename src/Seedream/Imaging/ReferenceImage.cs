@@ -77,10 +77,11 @@ namespace Seedream.Imaging
             long length = Base64TextStream.DecodedLength(dataUri, comma + 1);
             ImageHeader header;
             string sha256;
+            byte[] probe;
             using (var payload = new Base64TextStream(dataUri, comma + 1))
             {
                 header = CheckImage(payload, length, what);
-                payload.Position = 0;
+                probe = ReadStart(payload, Math.Min(length, ProbeBytes));
                 sha256 = Sha256Hash.Hex(payload);
             }
 
@@ -90,7 +91,7 @@ namespace Seedream.Imaging
             }
 
             return new ReferenceImage(RequestImage.FromText(dataUri), description, Recorded(SeedreamReferenceKind.DataUri, null, sha256, header),
-                FactsOf(header, length, what));
+                FactsOf(header, length, probe, what));
         }
 
         /// <summary>An image held in memory (a Base64Json result), checked like a file and sent as a data URI.</summary>
@@ -107,11 +108,43 @@ namespace Seedream.Imaging
 
             // The result already holds the bytes: they are encoded from that array as the body is written.
             return new ReferenceImage(RequestImage.FromBytes(bytes, header.MimeSubtype), description, Recorded(kind, name, Sha256Hash.Hex(bytes), header),
-                FactsOf(header, bytes.Length, what));
+                FactsOf(header, bytes.Length, bytes, what));
         }
 
-        private static ReferenceFacts FactsOf(ImageHeader header, long bytes, string what) =>
-            new ReferenceFacts(what, header.MimeSubtype, bytes, header.Width, header.Height);
+        /// <param name="probe">The image's first bytes (up to <see cref="ProbeBytes"/>; all of it when in memory), for the alpha check.</param>
+        private static ReferenceFacts FactsOf(ImageHeader header, long length, byte[] probe, string what) =>
+            new ReferenceFacts(what, header.MimeSubtype, length, header.Width, header.Height, AlphaOf(header, probe));
+
+        /// <summary>How much of a file or data URI is read for the alpha check: PNG's chunks before the image data fit in it.</summary>
+        private const int ProbeBytes = 64 * 1024;
+
+        /// <summary>Reads up to <paramref name="count"/> bytes from the stream's start.</summary>
+        private static byte[] ReadStart(Stream stream, long count)
+        {
+            stream.Position = 0;
+            var start = new byte[count];
+            int filled = 0, read;
+            while (filled < start.Length && (read = stream.Read(start, filled, start.Length - filled)) > 0)
+            {
+                filled += read;
+            }
+
+            if (filled < start.Length)
+            {
+                Array.Resize(ref start, filled);
+            }
+
+            stream.Position = 0;
+            return start;
+        }
+
+        /// <summary>Whether the image has an alpha channel, where its header tells: PNG from its chunks, JPEG never; null for the other formats.</summary>
+        private static bool? AlphaOf(ImageHeader header, byte[] bytes) => header.Format switch
+        {
+            ImageFormat.Png => ImageHeaderReader.PngHasAlpha(bytes),
+            ImageFormat.Jpeg => false,
+            _ => null,
+        };
 
         /// <summary>The record of bytes sent, with their SHA-256 (taken once, as they are checked).</summary>
         private static SeedreamReference Recorded(SeedreamReferenceKind kind, string? name, string sha256, ImageHeader header) =>
@@ -145,18 +178,12 @@ namespace Seedream.Imaging
             ImageHeader header;
             string sha256;
             byte[] head;
+            byte[] probe;
             using (var stream = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024))
             {
                 header = CheckImage(stream, length, what);
-                stream.Position = 0;
-                head = new byte[Math.Min(length, HeadBytes)];
-                int filled = 0, read;
-                while (filled < head.Length && (read = stream.Read(head, filled, head.Length - filled)) > 0)
-                {
-                    filled += read;
-                }
-
-                stream.Position = 0;
+                probe = ReadStart(stream, Math.Min(length, ProbeBytes));
+                head = probe.Length <= HeadBytes ? probe : probe.Take(HeadBytes).ToArray();
                 sha256 = Sha256Hash.Hex(stream);
                 if (stream.Length != length)
                 {
@@ -165,7 +192,7 @@ namespace Seedream.Imaging
             }
 
             return new ReferenceImage(RequestImage.FromFile(file.FullName, name, header.MimeSubtype, length, lastWrite, head), name,
-                Recorded(SeedreamReferenceKind.File, name, sha256, header), FactsOf(header, length, what));
+                Recorded(SeedreamReferenceKind.File, name, sha256, header), FactsOf(header, length, probe, what));
         }
 
         /// <summary>The per-image rules of the API for an image about to be sent: size, a known format by magic bytes, dimensions.</summary>
