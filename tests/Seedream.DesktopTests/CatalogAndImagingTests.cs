@@ -90,7 +90,7 @@ namespace Seedream.DesktopTests
             {
                 Model = "seedream-5-0-flash-260915",
                 Prompt = "",
-                Images = new[] { "data:image/png;base64," + Convert.ToBase64String(png) },
+                Images = new[] { RequestImage.FromText("data:image/png;base64," + Convert.ToBase64String(png)) },
                 Size = "auto",
                 ResponseFormat = ResponseFormats.Base64Json,
                 LayerDecomposition = true,
