@@ -10,7 +10,8 @@
                shipped DLLs, as Windows PowerShell loads them; prints 'N passed, N failed'. Needs Mono (.ci/run installs it).
       Demo     starts the fake Seedream API and runs a short pipeline against it, saving images under out/demo.
       Package  writes a PowerShell Gallery package (Seedream.<version>.nupkg) under out/.
-      Bench    runs the benchmarks against the fake API and prints a table (not part of Test).
+      Bench    runs the benchmarks against the fake API and prints a table (not part of Test); -BenchRows runs some
+               rows only (Import, FirstRequest, Throughput, Overhead, Fusion, Fusion14, Sequence, Unstreamed, FirstImage).
       Mutate   runs Stryker.NET (dotnet-stryker, pinned in .config/dotnet-tools.json) over the xUnit-tested layers of
                src/Seedream (-Layer Api, Catalog, Imaging) and prints the mutation score per layer (not part of Test).
     Everything comes from NuGet through dotnet; nothing else is fetched.
@@ -30,7 +31,10 @@ param(
     # -Task Mutate: the folders of src/Seedream whose code is mutated (Api, Catalog, Imaging; 'Api,Catalog' from a shell),
     # or single files of them ('Catalog/ModelCatalog.cs') for a run that fits in the time at hand.
     [ValidatePattern('^(((Api|Catalog|Imaging)(/\w+(\.\w+)*\.cs)?),?)+$')]
-    [string[]] $Layer = @('Api', 'Catalog', 'Imaging')
+    [string[]] $Layer = @('Api', 'Catalog', 'Imaging'),
+
+    # Bench only: the rows to run (all when not given).
+    [string[]] $BenchRows
 )
 
 $ErrorActionPreference = 'Stop'
@@ -227,5 +231,9 @@ switch ($Task) {
     'Demo' { Invoke-Demo }
     'Package' { Invoke-Build; $null = & (Join-Path $Root '.build/New-GalleryPackage.ps1') -ModulePath $ModuleOut -OutputPath $Out }
     'Mutate' { Invoke-Mutate }
-    'Bench' { Invoke-Build; & (Join-Path $Root 'tests/Bench/Invoke-Benchmarks.ps1') -ModulePath $ModuleOut -FakeApiPath $FakeApiOut }
+    'Bench' {
+        Invoke-Build
+        $rows = if ($BenchRows) { @{ Rows = @($BenchRows -split ',' | ForEach-Object Trim) } } else { @{} }
+        & (Join-Path $Root 'tests/Bench/Invoke-Benchmarks.ps1') -ModulePath $ModuleOut -FakeApiPath $FakeApiOut @rows
+    }
 }

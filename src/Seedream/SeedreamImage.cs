@@ -100,6 +100,14 @@ namespace Seedream
             ? (expires > DateTimeOffset.UtcNow ? expires - DateTimeOffset.UtcNow : TimeSpan.Zero)
             : null;
 
+        /// <summary>A copy of every property but the bytes: what the module keeps of a streamed image once it is written.</summary>
+        internal SeedreamImage WithoutBytes()
+        {
+            var copy = (SeedreamImage)MemberwiseClone();
+            copy.ImageBytes = null;
+            return copy;
+        }
+
         public override string ToString() => Url ?? $"{Model} image {Index} ({Size}, {ImageBytes?.Length ?? 0:N0} bytes inline)";
     }
 

@@ -2,16 +2,19 @@
 .SYNOPSIS
     One benchmark scenario, run by Invoke-Benchmarks.ps1 in a fresh pwsh so each measurement has its own process.
     Prints one JSON line with the measurements. The module and the fake API come from the environment
-    (SEEDREAM_BASE_URI, SEEDREAM_API_KEY) set by the caller.
+    (SEEDREAM_BASE_URI, SEEDREAM_API_KEY, SEEDREAM_BENCH_BYTEPLUS_URI) set by the caller.
 #>
 param(
-    [Parameter(Mandatory)] [ValidateSet('Throughput', 'Overhead', 'ModuleMemory', 'RestMethodMemory', 'FirstImage')]
+    [Parameter(Mandatory)] [ValidateSet('Throughput', 'Overhead', 'Cold', 'Peak', 'FirstImage')]
     [string] $Scenario,
     [string] $ModulePath,
     [int] $Count = 64,
     [int] $ThrottleLimit = 1,
     [string] $BodyPath,
     [string] $OutputPath,
+    [string] $ReferencePath,
+    [ValidateSet('Module', 'Script', 'Compiled', 'RestMethod')] [string] $Tool = 'Module',
+    [ValidateSet('Small', 'Fusion', 'Fusion14', 'Sequence', 'Unstreamed')] [string] $Work = 'Small',
     [switch] $Stream
 )
 $ErrorActionPreference = 'Stop'
@@ -20,41 +23,49 @@ $uri = $env:SEEDREAM_BASE_URI.TrimEnd('/') + '/images/generations'
 
 function Import-Seedream { Import-Module (Join-Path $ModulePath 'Seedream.psd1') }
 
-# Peak working set above a baseline taken just before the work. On Linux the kernel's high-water mark is reset
-# (clear_refs 5) so Process.PeakWorkingSet64 covers the work only; a sampling runspace backs it up everywhere.
-function Measure-PeakMemory {
-    param([scriptblock] $Work)
-    # The sampler runs before the baseline is taken, so its own runspace is part of the baseline.
-    $state = [hashtable]::Synchronized(@{ Run = $true; Started = $false; Peak = 0L })
-    $sampler = [powershell]::Create()
-    $null = $sampler.AddScript({
-            param($State)
-            $p = [Diagnostics.Process]::GetCurrentProcess()
-            $State.Started = $true
-            while ($State.Run) {
-                $p.Refresh()
-                if ($p.WorkingSet64 -gt $State.Peak) { $State.Peak = $p.WorkingSet64 }
-                [Threading.Thread]::Sleep(5)
-            }
-        }).AddArgument($state)
-    $handle = $sampler.BeginInvoke()
-    while (-not $state.Started) { Start-Sleep -Milliseconds 10 }
-    Start-Sleep -Milliseconds 200
-    [GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]::Collect()
-    $process = [Diagnostics.Process]::GetCurrentProcess()
-    $process.Refresh()
-    $baseline = $process.WorkingSet64
-    $state.Peak = $baseline
-    $resetPeak = $false
-    if ($IsLinux) { try { [IO.File]::WriteAllText('/proc/self/clear_refs', '5'); $resetPeak = $true } catch { } }
-    $result = & $Work
-    $state.Run = $false
-    $null = $sampler.EndInvoke($handle)
-    $sampler.Dispose()
-    $process.Refresh()
-    $peak = if ($resetPeak) { [Math]::Max($process.PeakWorkingSet64, $state.Peak) } else { $state.Peak }
-    [pscustomobject]@{ Baseline = $baseline; Peak = $peak; Above = $peak - $baseline; Result = $result }
+# The whole process's peak resident set (VmHWM on Linux): everything the process ever held at once, runtime included.
+function Get-PeakBytes { [Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64 }
+
+# The same request as a plain HttpClient loop in compiled C#: what the module's own cost is measured against.
+$compiled = @'
+using System;
+using System.Diagnostics;
+using System.Net.Http;
+using System.Net.Http.Headers;
+public static class SeedreamBenchPlainLoop
+{
+    private static readonly HttpClient Http = new HttpClient(new SocketsHttpHandler { UseProxy = false });
+    public static double Run(string uri, string key, byte[] body, int count)
+    {
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < count; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ByteArrayContent(body) };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+            using HttpResponseMessage response = Http.Send(request);
+            response.EnsureSuccessStatusCode();
+            response.Content.ReadAsByteArrayAsync().GetAwaiter().GetResult();
+        }
+        return clock.Elapsed.TotalMilliseconds / count;
+    }
 }
+'@
+
+function New-ScriptSender([byte[]] $Body) {
+    $http = [Net.Http.HttpClient]::new([Net.Http.SocketsHttpHandler]@{ UseProxy = $false })
+    {
+        $request = [Net.Http.HttpRequestMessage]::new([Net.Http.HttpMethod]::Post, $uri)
+        $request.Content = [Net.Http.ByteArrayContent]::new($Body)
+        $request.Content.Headers.ContentType = [Net.Http.Headers.MediaTypeHeaderValue]::new('application/json')
+        $request.Headers.Authorization = [Net.Http.Headers.AuthenticationHeaderValue]::new('Bearer', $env:SEEDREAM_API_KEY)
+        $response = $http.SendAsync($request).GetAwaiter().GetResult()
+        $null = $response.EnsureSuccessStatusCode().Content.ReadAsByteArrayAsync().GetAwaiter().GetResult()
+        $response.Dispose(); $request.Dispose()
+    }.GetNewClosure()
+}
+
+function Get-Cpu { [Diagnostics.Process]::GetCurrentProcess().TotalProcessorTime.TotalMilliseconds }
 
 switch ($Scenario) {
     'Throughput' {
@@ -67,63 +78,133 @@ switch ($Scenario) {
         $clock.Stop()
         [pscustomobject]@{ Seconds = $clock.Elapsed.TotalSeconds; Results = $results.Count } | ConvertTo-Json -Compress
     }
+    'Cold' {
+        # The first request of a fresh process, its set-up (import, compiling the C#) done first and not counted.
+        $body = [IO.File]::ReadAllBytes($BodyPath)
+        switch ($Tool) {
+            'Module' {
+                Import-Seedream
+                $clock = [Diagnostics.Stopwatch]::StartNew()
+                $null = New-SeedreamImage -Prompt 'a red fox in the snow'
+                $ms = $clock.Elapsed.TotalMilliseconds
+            }
+            'Script' {
+                $send = New-ScriptSender $body
+                $clock = [Diagnostics.Stopwatch]::StartNew()
+                & $send
+                $ms = $clock.Elapsed.TotalMilliseconds
+            }
+            'Compiled' {
+                Add-Type -TypeDefinition $compiled
+                $ms = [SeedreamBenchPlainLoop]::Run($uri, $env:SEEDREAM_API_KEY, $body, 1)
+            }
+        }
+        [pscustomobject]@{ Ms = $ms } | ConvertTo-Json -Compress
+    }
     'Overhead' {
-        # Per-request time through New-SeedreamImage against a plain HttpClient loop posting the same body.
+        # Steady per-request time: New-SeedreamImage (silent, then with the default progress preference) against the
+        # same body posted by a PowerShell HttpClient loop and by a compiled C# loop; each warmed up first. The two
+        # module modes alternate over three rounds (medians), so neither gains from running after the other.
         Import-Seedream
         $body = [IO.File]::ReadAllBytes($BodyPath)
         $prompts = 1..$Count | ForEach-Object { 'a red fox in the snow' }
-        $null = $prompts[0..19] | New-SeedreamImage
-        $clock = [Diagnostics.Stopwatch]::StartNew()
-        $results = @($prompts | New-SeedreamImage)
-        $moduleSeconds = $clock.Elapsed.TotalSeconds
-
-        $http = [Net.Http.HttpClient]::new()
-        $send = {
-            $request = [Net.Http.HttpRequestMessage]::new([Net.Http.HttpMethod]::Post, $uri)
-            $request.Content = [Net.Http.ByteArrayContent]::new($body)
-            $request.Content.Headers.ContentType = [Net.Http.Headers.MediaTypeHeaderValue]::new('application/json')
-            $request.Headers.Authorization = [Net.Http.Headers.AuthenticationHeaderValue]::new('Bearer', $env:SEEDREAM_API_KEY)
-            $response = $http.SendAsync($request).GetAwaiter().GetResult()
-            $null = $response.EnsureSuccessStatusCode().Content.ReadAsByteArrayAsync().GetAwaiter().GetResult()
-            $response.Dispose(); $request.Dispose()
+        $null = $prompts | New-SeedreamImage
+        $rounds = @{ SilentlyContinue = @(); Continue = @() }
+        $cpus = @{ SilentlyContinue = @(); Continue = @() }
+        $clock = [Diagnostics.Stopwatch]::new()
+        foreach ($round in 1..3) {
+            foreach ($preference in 'SilentlyContinue', 'Continue') {
+                $ProgressPreference = $preference
+                $cpu = Get-Cpu
+                $clock.Restart()
+                $results = @($prompts | New-SeedreamImage)
+                $rounds[$preference] += $clock.Elapsed.TotalMilliseconds / $Count
+                $cpus[$preference] += ((Get-Cpu) - $cpu) / $Count
+                $ProgressPreference = 'SilentlyContinue'
+            }
         }
+        $median = { param($v) @($v | Sort-Object)[1] }
+        $moduleMs = & $median $rounds.SilentlyContinue; $moduleCpu = & $median $cpus.SilentlyContinue
+        $progressMs = & $median $rounds.Continue; $progressCpu = & $median $cpus.Continue
+
+        $send = New-ScriptSender $body
         for ($i = 0; $i -lt 20; $i++) { & $send }
         $clock.Restart()
         for ($i = 0; $i -lt $Count; $i++) { & $send }
-        $plainSeconds = $clock.Elapsed.TotalSeconds
-        [pscustomobject]@{ ModuleMs = 1000 * $moduleSeconds / $Count; PlainMs = 1000 * $plainSeconds / $Count; Results = $results.Count } | ConvertTo-Json -Compress
+        $scriptMs = $clock.Elapsed.TotalMilliseconds / $Count
+
+        Add-Type -TypeDefinition $compiled
+        $null = [SeedreamBenchPlainLoop]::Run($uri, $env:SEEDREAM_API_KEY, $body, 20)
+        $compiledMs = [SeedreamBenchPlainLoop]::Run($uri, $env:SEEDREAM_API_KEY, $body, $Count)
+        [pscustomobject]@{
+            ModuleMs = $moduleMs; ModuleCpuMs = $moduleCpu; ProgressMs = $progressMs; ProgressCpuMs = $progressCpu
+            ScriptMs = $scriptMs; CompiledMs = $compiledMs; Results = $results.Count
+        } | ConvertTo-Json -Compress
     }
-    'ModuleMemory' {
-        # A 4-image 4096x4096 b64_json answer received and saved by the module (streamed with -Stream).
-        Import-Seedream
-        $null = New-SeedreamImage -Prompt 'warm-up' -ResponseFormat Base64Json | Save-SeedreamResult -Path $OutputPath -NameTemplate 'warm-up'
-        Remove-Item (Join-Path $OutputPath 'warm-up*')
-        $measured = Measure-PeakMemory {
-            $files = @(New-SeedreamImage -Prompt 'four large scenes' -Model 4.5 -MaxImages 4 -Size 4096x4096 -ResponseFormat Base64Json -Stream:$Stream |
-                    Save-SeedreamResult -Path $OutputPath -PassThru)
-            ($files | Measure-Object Length -Sum).Sum
+    'Peak' {
+        # One piece of work in a fresh process; the result is the whole process's peak, compared by the caller with
+        # the same tool doing one small request. Payload: the reference bytes sent, or the image bytes received.
+        $references = if ($ReferencePath) { @(Get-ChildItem -LiteralPath $ReferencePath -Filter *.png | Sort-Object Name) } else { @() }
+        $byteplus = $Work -eq 'Fusion14'
+        if ($Tool -eq 'Module') {
+            Import-Seedream
+            if ($byteplus) { Connect-Seedream -Provider BytePlus -BaseUri $env:SEEDREAM_BENCH_BYTEPLUS_URI }
+            $saved = switch ($Work) {
+                'Small' { New-SeedreamImage -Prompt 'one small image' -ResponseFormat Base64Json | Save-SeedreamResult -Path $OutputPath -PassThru }
+                'Fusion' { Edit-SeedreamImage -Prompt 'fuse the ten' -Path (Join-Path $ReferencePath '*.png') }
+                'Fusion14' { Edit-SeedreamImage -Prompt 'fuse the fourteen' -Model 4.5 -Path (Join-Path $ReferencePath '*.png') }
+                'Sequence' {
+                    New-SeedreamImage -Prompt 'a long sequence' -Model 4.5 -MaxImages $Count -Size 2048x2048 -ResponseFormat Base64Json -Stream |
+                        Save-SeedreamResult -Path $OutputPath -PassThru
+                }
+                'Unstreamed' {
+                    New-SeedreamImage -Prompt 'four large scenes' -Model 4.5 -MaxImages 4 -Size 4096x4096 -ResponseFormat Base64Json |
+                        Save-SeedreamResult -Path $OutputPath -PassThru
+                }
+            }
         }
-        [pscustomobject]@{ Baseline = $measured.Baseline; Above = $measured.Above; Decoded = $measured.Result } | ConvertTo-Json -Compress
-    }
-    'RestMethodMemory' {
-        # The same answer through Invoke-RestMethod and [Convert]::FromBase64String, written with WriteAllBytes.
-        $body = [IO.File]::ReadAllText($BodyPath)
-        $headers = @{ Authorization = 'Bearer ' + $env:SEEDREAM_API_KEY }
-        $warm = [IO.File]::ReadAllText($BodyPath) -replace '"max_images":4', '"max_images":1' -replace '4096x4096', '2048x2048'
-        $null = Invoke-RestMethod -Method Post -Uri $uri -Body $warm -ContentType 'application/json' -Headers $headers -NoProxy
-        $measured = Measure-PeakMemory {
-            $answer = Invoke-RestMethod -Method Post -Uri $uri -Body $body -ContentType 'application/json' -Headers $headers -NoProxy
-            $total = 0
+        else {
+            # By hand: the body built with [Convert]::ToBase64String and ConvertTo-Json, the answer decoded with FromBase64String.
+            $target = if ($byteplus) { $env:SEEDREAM_BENCH_BYTEPLUS_URI.TrimEnd('/') + '/images/generations' } else { $uri }
+            $fields = switch ($Work) {
+                'Small' { @{ model = 'seedream-5-0-260128'; prompt = 'one small image'; response_format = 'b64_json' } }
+                'Fusion' { @{ model = 'seedream-5-0-260128'; prompt = 'fuse the ten' } }
+                'Fusion14' { @{ model = 'seedream-4-5-251128'; prompt = 'fuse the fourteen' } }
+                'Sequence' {
+                    @{ model = 'seedream-4-5-251128'; prompt = 'a long sequence'; size = '2048x2048'; response_format = 'b64_json'; stream = $true
+                        sequential_image_generation = 'auto'; sequential_image_generation_options = @{ max_images = $Count } }
+                }
+                'Unstreamed' {
+                    @{ model = 'seedream-4-5-251128'; prompt = 'four large scenes'; size = '4096x4096'; response_format = 'b64_json'
+                        sequential_image_generation = 'auto'; sequential_image_generation_options = @{ max_images = 4 } }
+                }
+            }
+            if ($references) { $fields.image = @($references | ForEach-Object { 'data:image/png;base64,' + [Convert]::ToBase64String([IO.File]::ReadAllBytes($_.FullName)) }) }
+            $body = $fields | ConvertTo-Json -Depth 5 -Compress
+            $headers = @{ Authorization = 'Bearer ' + $env:SEEDREAM_API_KEY }
+            $answer = Invoke-RestMethod -Method Post -Uri $target -Body $body -ContentType 'application/json' -Headers $headers -NoProxy
+            $slots = if ($answer -is [string]) {
+                # A stream comes back as its text: one JSON object per data line.
+                @($answer -split "`n" | Where-Object { $_ -like 'data: {*' } | ForEach-Object { $_.Substring(6) | ConvertFrom-Json } | Where-Object { $_.PSObject.Properties['b64_json'] })
+            }
+            else { @($answer.data) }
             $i = 0
-            foreach ($slot in $answer.data) {
-                $bytes = [Convert]::FromBase64String($slot.b64_json)
-                [IO.File]::WriteAllBytes((Join-Path $OutputPath "irm-$i.jpeg"), $bytes)
-                $total += $bytes.Length
+            $saved = foreach ($slot in $slots) {
+                if ($slot.PSObject.Properties['b64_json'] -and $slot.b64_json) {
+                    $file = Join-Path $OutputPath "irm-$i.jpeg"
+                    [IO.File]::WriteAllBytes($file, [Convert]::FromBase64String($slot.b64_json))
+                    Get-Item $file
+                }
                 $i++
             }
-            $total
         }
-        [pscustomobject]@{ Baseline = $measured.Baseline; Above = $measured.Above; Decoded = $measured.Result } | ConvertTo-Json -Compress
+        $images = @($saved | Where-Object { $_ -is [IO.FileInfo] })
+        [pscustomobject]@{
+            Peak = Get-PeakBytes
+            References = ($references | Measure-Object Length -Sum).Sum
+            Received = ($images | Measure-Object Length -Sum).Sum
+            Images = $images.Count
+        } | ConvertTo-Json -Compress
     }
     'FirstImage' {
         Import-Seedream

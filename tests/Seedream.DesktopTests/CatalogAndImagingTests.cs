@@ -90,7 +90,7 @@ namespace Seedream.DesktopTests
             {
                 Model = "seedream-5-0-flash-260915",
                 Prompt = "",
-                Images = new[] { "data:image/png;base64," + Convert.ToBase64String(png) },
+                Images = new[] { RequestImage.FromText("data:image/png;base64," + Convert.ToBase64String(png)) },
                 Size = "auto",
                 ResponseFormat = ResponseFormats.Base64Json,
                 LayerDecomposition = true,
@@ -131,9 +131,15 @@ namespace Seedream.DesktopTests
             File.WriteAllBytes(path, bytes);
             try
             {
+                // The file is read again and encoded as the body is written.
                 ReferenceImage reference = ReferenceImage.FromFile(path);
-                Assert.StartsWith("data:image/jpeg;base64,", reference.WireValue);
-                Assert.Equal(bytes, Convert.FromBase64String(reference.WireValue.Substring("data:image/jpeg;base64,".Length)));
+                string body = System.Text.Encoding.UTF8.GetString(
+                    RequestBodyWriter.ToUtf8Json(new GenerationRequest { Model = "m", Prompt = "p", Images = new[] { reference.Wire } }));
+                const string start = "\"image\":[\"data:image/jpeg;base64,";
+                int at = body.IndexOf(start, StringComparison.Ordinal);
+                Assert.True(at >= 0, "no data URI in the body");
+                at += start.Length;
+                Assert.Equal(bytes, Convert.FromBase64String(body.Substring(at, body.IndexOf('"', at) - at)));
             }
             finally
             {

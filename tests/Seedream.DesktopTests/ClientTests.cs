@@ -94,7 +94,8 @@ namespace Seedream.DesktopTests
             byte[] served = await Http.GetByteArrayAsync(url.Images[0].Url);
 
             Assert.Equal(new[] { 0, 1, 2 }, received.Select(i => i.Index));
-            Assert.All(result.Images, image => Assert.Equal(served, image.Bytes));
+            Assert.All(received, image => Assert.Equal(served, image.Bytes));
+            Assert.All(result.Images, image => Assert.Null(image.Bytes)); // handed over once, not kept
             Assert.Equal(3, result.Usage!.GeneratedImages);
         }
 

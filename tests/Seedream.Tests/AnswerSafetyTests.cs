@@ -214,9 +214,11 @@ public sealed class AnswerSafetyTests : FakeServerTests
     public async Task Streams_WithAnyLegalLineEnding_DeliverEveryImage(string lineEnding)
     {
         Server.AddFaults(new FaultRule { LineEnding = lineEnding });
-        GenerationResult result = await Client().GenerateAsync(Request(maxImages: 3, stream: true, format: ResponseFormats.Base64Json), null, CancellationToken.None);
+        var received = new System.Collections.Concurrent.ConcurrentQueue<GeneratedImage>();
+        GenerationResult result = await Client().GenerateAsync(Request(maxImages: 3, stream: true, format: ResponseFormats.Base64Json),
+            new GenerationObserver { ImageReceived = received.Enqueue }, CancellationToken.None);
         Assert.Equal([0, 1, 2], result.Images.Select(i => i.Index));
-        Assert.All(result.Images, i => Assert.Equal(new byte[] { 0xFF, 0xD8, 0xFF }, i.Bytes!.Take(3)));
+        Assert.All(received, i => Assert.Equal(new byte[] { 0xFF, 0xD8, 0xFF }, i.Bytes!.Take(3)));
         Assert.Equal(3, result.Usage!.GeneratedImages);
     }
 

@@ -34,7 +34,7 @@ public class RequestBodyWriterTests
     public void Modes_AreToldByTheBodyAlone(int references, int? maxImages, GenerationMode mode, string sequential)
     {
         string[] urls = Enumerable.Range(1, references).Select(i => $"https://img.example/{i}.png").ToArray();
-        var request = new GenerationRequest { Model = "m", Prompt = "p", Images = urls, MaxImages = maxImages };
+        var request = new GenerationRequest { Model = "m", Prompt = "p", Images = urls.Select(RequestImage.FromText).ToArray(), MaxImages = maxImages };
 
         JsonElement body = Write(request);
 
@@ -106,7 +106,7 @@ public class RequestBodyWriterTests
         string dataUri = "data:image/png;base64," + payload;
         string display = RequestBodyWriter.ToDisplayJson(new GenerationRequest
         {
-            Model = "m", Prompt = "keep me", Images = new[] { dataUri, "https://img.example/a.png" },
+            Model = "m", Prompt = "keep me", Images = new[] { RequestImage.FromText(dataUri), RequestImage.FromText("https://img.example/a.png") },
         });
 
         Assert.DoesNotContain(payload.Substring(0, 200), display);

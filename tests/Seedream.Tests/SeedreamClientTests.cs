@@ -62,9 +62,51 @@ public sealed class SeedreamClientTests : FakeServerTests
     [Fact]
     public async Task Streamed_Base64_IsDecoded()
     {
-        GenerationResult result = await Client().GenerateAsync(Request(maxImages: 2, stream: true, format: ResponseFormats.Base64Json), null, CancellationToken.None);
-        Assert.Equal(2, result.Images.Count);
-        Assert.All(result.Images, i => Assert.Equal(new byte[] { 0xFF, 0xD8, 0xFF }, i.Bytes!.Take(3)));
+        var received = new ConcurrentQueue<GeneratedImage>();
+        GenerationResult result = await Client().GenerateAsync(Request(maxImages: 2, stream: true, format: ResponseFormats.Base64Json),
+            new GenerationObserver { ImageReceived = received.Enqueue }, CancellationToken.None);
+        Assert.Equal(2, received.Count);
+        Assert.All(received, i => Assert.Equal(new byte[] { 0xFF, 0xD8, 0xFF }, i.Bytes!.Take(3)));
+
+        // Handed over once: the result keeps each slot, not its bytes.
+        Assert.Equal([0, 1], result.Images.Select(i => i.Index));
+        Assert.All(result.Images, i => Assert.Null(i.Bytes));
+    }
+
+    [Fact]
+    public async Task Streamed_the_read_waits_for_room_before_taking_the_next_image()
+    {
+        // Images of about 11 MB of base64 each: the connection's buffers hold at most one or two beyond the first.
+        Server.UpdateSettings(imagePaddingBytes: 8_000_000);
+        var paused = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        int received = 0;
+        var observer = new GenerationObserver
+        {
+            ImageReceived = _ => Interlocked.Increment(ref received),
+            WaitForRoom = _ =>
+            {
+                if (Volatile.Read(ref received) > 1)
+                {
+                    return Task.CompletedTask;
+                }
+
+                paused.TrySetResult();
+                return gate.Task;
+            },
+        };
+
+        Task<GenerationResult> call = Client().GenerateAsync(Request(maxImages: 6, stream: true, format: ResponseFormats.Base64Json), observer, CancellationToken.None);
+        await paused.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await Task.Delay(1000); // time for an unpaused read to take in the rest
+        int sentWhilePaused = Server.Requests.Single().EventsSent;
+        int receivedWhilePaused = Volatile.Read(ref received);
+        gate.SetResult();
+        GenerationResult result = await call;
+
+        Assert.Equal(1, receivedWhilePaused);
+        Assert.True(sentWhilePaused <= 3, $"the fake had sent {sentWhilePaused} events while the client waited for room");
+        Assert.Equal(6, result.Images.Count);
     }
 
     [Fact]

@@ -47,6 +47,10 @@ namespace Seedream.Api
         internal static Task<GenerationEventData?> ReadEventAsync(Stream data, int maxValueBytes, CancellationToken cancellationToken) =>
             ReadEventAsync(new IncrementalJsonReader(data, InitialBufferSize, maxValueBytes), cancellationToken);
 
+        /// <param name="spareChunks">Decoding chunks shared by the events of one stream.</param>
+        internal static Task<GenerationEventData?> ReadEventAsync(Stream data, int maxValueBytes, Stack<byte[]> spareChunks, CancellationToken cancellationToken) =>
+            ReadEventAsync(new IncrementalJsonReader(data, InitialBufferSize, maxValueBytes, spareChunks), cancellationToken);
+
         internal static async Task<GenerationEventData?> ReadEventAsync(IncrementalJsonReader json, CancellationToken cancellationToken)
         {
             if (await json.IsExactlyAsync(DoneMarker, cancellationToken).ConfigureAwait(false))

@@ -29,8 +29,8 @@ namespace Seedream.Api
         public string Model { get; set; } = "";
         public string Prompt { get; set; } = "";
 
-        /// <summary>Reference images in order ("image 1", "image 2", ...): http(s) URLs or data URIs.</summary>
-        public IReadOnlyList<string> Images { get; set; } = Array.Empty<string>();
+        /// <summary>Reference images in order ("image 1", "image 2", ...): http(s) URLs or data URIs (files and bytes written as data URIs).</summary>
+        public IReadOnlyList<RequestImage> Images { get; set; } = Array.Empty<RequestImage>();
 
         /// <summary>When set, sequential_image_generation is auto with this max_images.</summary>
         public int? MaxImages { get; set; }

@@ -81,6 +81,14 @@ namespace Seedream.Api
         public string? RequestId { get; set; }
 
         public bool Succeeded => Error is null;
+
+        /// <summary>A copy of the slot (every field) without its bytes, for what is kept once the image was handed over.</summary>
+        internal GeneratedImage WithoutBytes()
+        {
+            var copy = (GeneratedImage)MemberwiseClone();
+            copy.Bytes = null;
+            return copy;
+        }
     }
 
     /// <summary>The whole answer to one request, after every image has arrived.</summary>

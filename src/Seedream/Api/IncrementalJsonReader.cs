@@ -24,7 +24,7 @@ namespace Seedream.Api
         private readonly Stream _stream;
         private readonly int _maxTokenBytes;
         private readonly byte[] _one = new byte[1];
-        private readonly Stack<byte[]> _spareChunks = new Stack<byte[]>();
+        private readonly Stack<byte[]> _spareChunks;
         private byte[] _buffer;
         private int _start;
         private int _end;
@@ -44,7 +44,15 @@ namespace Seedream.Api
         /// <param name="maxTokenBytes">The longest single token held (a string that is used, a property name); b64_json
         /// and skipped values are not held, so not bounded by it.</param>
         public IncrementalJsonReader(Stream stream, int initialBufferSize, int maxTokenBytes)
+            : this(stream, initialBufferSize, maxTokenBytes, new Stack<byte[]>())
         {
+        }
+
+        /// <param name="spareChunks">The decoding chunks to reuse: the events of one stream share them, so each image
+        /// decodes into the chunks the one before it used instead of into new ones.</param>
+        public IncrementalJsonReader(Stream stream, int initialBufferSize, int maxTokenBytes, Stack<byte[]> spareChunks)
+        {
+            _spareChunks = spareChunks;
             _stream = stream;
             _maxTokenBytes = Math.Max(1, maxTokenBytes);
             _buffer = new byte[Math.Max(1, Math.Min(initialBufferSize, _maxTokenBytes))];

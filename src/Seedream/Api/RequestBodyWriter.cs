@@ -3,6 +3,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Seedream.Api
@@ -12,17 +13,33 @@ namespace Seedream.Api
     {
         private const int DisplayedDataUriChars = 48;
 
-        public static byte[] ToUtf8Json(GenerationRequest request) => Write(request, forDisplay: false);
+        /// <summary>
+        /// JSON as the API reads it, escaped only where JSON must be: a base64 '+' stays '+' (not \u002B) and a CJK
+        /// prompt stays UTF-8 (not \uXXXX), so the body is no longer than it needs to be. The body is never put in HTML.
+        /// </summary>
+        private static readonly JavaScriptEncoder Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+
+        /// <summary>The body to send: the JSON around the images now, each streamed image value written as it is sent.</summary>
+        public static RequestBody Create(GenerationRequest request)
+        {
+            var images = new List<(int At, RequestImage Image)>();
+            byte[] json = Write(request, forDisplay: false, images);
+            return new RequestBody(json, images);
+        }
+
+        /// <summary>The whole body as bytes (tests; the client streams <see cref="Create"/>'s body instead).</summary>
+        public static byte[] ToUtf8Json(GenerationRequest request) => Create(request).ToArray();
 
         /// <summary>The same body for -Debug: data URIs and other long strings shortened, so no payload floods the console.</summary>
         public static string ToDisplayJson(GenerationRequest request) =>
-            System.Text.Encoding.UTF8.GetString(Write(request, forDisplay: true));
+            System.Text.Encoding.UTF8.GetString(Write(request, forDisplay: true, streamed: null));
 
-        private static byte[] Write(GenerationRequest request, bool forDisplay)
+        /// <param name="streamed">Filled with where each streamed image value goes; null for display.</param>
+        private static byte[] Write(GenerationRequest request, bool forDisplay, List<(int At, RequestImage Image)>? streamed)
         {
             var extra = request.AdditionalBody ?? new Dictionary<string, object?>();
             using var buffer = new MemoryStream();
-            using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = forDisplay }))
+            using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = forDisplay, Encoder = Encoder }))
             {
                 json.WriteStartObject();
                 void Field(string name, Action write)
@@ -41,9 +58,23 @@ namespace Seedream.Api
                     Field("image", () =>
                     {
                         json.WriteStartArray();
-                        foreach (string image in request.Images)
+                        foreach (RequestImage image in request.Images)
                         {
-                            json.WriteStringValue(forDisplay ? Shorten(image) : image);
+                            if (forDisplay)
+                            {
+                                json.WriteStringValue(image.Display);
+                            }
+                            else if (image.Inline is string text)
+                            {
+                                json.WriteStringValue(text);
+                            }
+                            else
+                            {
+                                // An empty string now; the value goes between its quotes as the body is written.
+                                json.WriteStringValue("");
+                                json.Flush();
+                                streamed!.Add(((int)buffer.Length - 1, image));
+                            }
                         }
 
                         json.WriteEndArray();
@@ -127,7 +158,7 @@ namespace Seedream.Api
         public static string ValueToDisplayJson(object? value)
         {
             using var buffer = new MemoryStream();
-            using (var json = new Utf8JsonWriter(buffer))
+            using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = Encoder }))
             {
                 WriteValue(json, value, forDisplay: true, path: "AdditionalBody");
             }

@@ -51,8 +51,18 @@ namespace Seedream.Api
     /// <summary>What a caller hears while a call runs. Every callback comes from a worker thread.</summary>
     public sealed class GenerationObserver
     {
-        /// <summary>An image slot arrived (success or failure), in stream order or, unstreamed, in data[] order.</summary>
+        /// <summary>
+        /// An image slot arrived (success or failure), in stream order or, unstreamed, in data[] order. Streamed, this
+        /// is the only hand-over of an image's bytes: the result's slot keeps everything but <see cref="GeneratedImage.Bytes"/>.
+        /// </summary>
         public Action<GeneratedImage>? ImageReceived { get; set; }
+
+        /// <summary>
+        /// Streamed: awaited after each image is handed to <see cref="ImageReceived"/>, before the stream is read on.
+        /// A caller that queues images for a slower consumer completes it when there is room again, which pauses the
+        /// stream read (and so the server, through the connection's flow control) instead of letting the queue grow.
+        /// </summary>
+        public Func<CancellationToken, Task>? WaitForRoom { get; set; }
 
         /// <summary>An attempt failed and another will follow after the wait.</summary>
         public Action<RetryNotice>? Retrying { get; set; }
@@ -103,8 +113,9 @@ namespace Seedream.Api
         public async Task<GenerationResult> GenerateAsync(GenerationRequest request, GenerationObserver? observer, CancellationToken cancellationToken)
         {
             observer ??= new GenerationObserver();
-            byte[] body = RequestBodyWriter.ToUtf8Json(request);
-            observer.Trace?.Invoke($"POST {GenerationsUri} body: {RequestBodyWriter.ToDisplayJson(request)}");
+            // Written straight to the connection on each attempt: files are read in chunks, never held as base64 text.
+            RequestBody body = RequestBodyWriter.Create(request);
+            observer.Trace?.Invoke($"POST {GenerationsUri} body ({body.Length:N0} bytes): {RequestBodyWriter.ToDisplayJson(request)}");
 
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(_options.Timeout);
@@ -116,6 +127,7 @@ namespace Seedream.Api
             {
                 Retrying = caller.Retrying,
                 Trace = caller.Trace,
+                WaitForRoom = caller.WaitForRoom,
                 ImageReceived = image =>
                 {
                     // Each slot learns the request id of its answer, so an error for it can name the request.
@@ -130,10 +142,13 @@ namespace Seedream.Api
                 bool responded = false; // any status arrived (a 429 or 5xx too)
                 bool accepted = false;  // a success status arrived: from here on the request may be billed
                 TimeSpan? connectRetryDelay = null;
-                var content = new RequestContent(body);
+                var content = new RequestContent(body, timeout.Token);
                 try
                 {
                     await _backoff.WaitAsync(timeout.Token).ConfigureAwait(false);
+
+                    // A reference file changed since it was checked (or since the last attempt): stop, nothing sent.
+                    body.Verify();
                     using HttpRequestMessage message = CreateMessage(content, request.Stream);
                     using HttpResponseMessage response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
                     responded = true;
@@ -192,6 +207,11 @@ namespace Seedream.Api
                         Attempts = attempt,
                         RequestId = result.RequestId,
                     };
+                }
+                catch (Exception) when (content.Changed != null && !timeout.IsCancellationRequested)
+                {
+                    // A file changed while it was being sent: the body was cut short, so the server got no request.
+                    throw content.Changed;
                 }
                 catch (Exception ex) when (!responded && ConnectFailure.Classify(ex, timeout.Token, content.Sent) == ConnectFailureKind.AnswerLost)
                 {
@@ -346,6 +366,9 @@ namespace Seedream.Api
                 await response.Content.ReadAsStreamAsync().ConfigureAwait(false), _options.MaxAnswerBytes, Timeout.InfiniteTimeSpan, "the stream");
             using var reader = new ServerSentEventReader(content, _options.StreamIdleTimeout);
             bool completed = false;
+
+            // One image's decoding chunks, reused by the next: a long stream allocates them once.
+            var spareChunks = new System.Collections.Generic.Stack<byte[]>();
             while (true)
             {
                 ServerSentEvent? sse;
@@ -354,7 +377,7 @@ namespace Seedream.Api
                 {
                     // The event's data is parsed as it arrives (b64_json decoded chunk by chunk), never collected first.
                     sse = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                    data = sse is null ? null : await GenerationBodyReader.ReadEventAsync(sse.Data, _options.MaxValueBytes, cancellationToken).ConfigureAwait(false);
+                    data = sse is null ? null : await GenerationBodyReader.ReadEventAsync(sse.Data, _options.MaxValueBytes, spareChunks, cancellationToken).ConfigureAwait(false);
                 }
                 catch (TimeoutException ex)
                 {
@@ -389,8 +412,18 @@ namespace Seedream.Api
                         GeneratedImage image = data.ImageAt(result.Images.Count);
                         image.Model = result.Model;
                         image.Created = result.Created;
-                        result.Images.Add(image);
+
                         observer.ImageReceived?.Invoke(image);
+
+                        // The slot is kept without its bytes: once handed over, nothing here holds the image.
+                        result.Images.Add(image.WithoutBytes());
+                        image = null!;
+                        data = null;
+                        if (observer.WaitForRoom != null)
+                        {
+                            await observer.WaitForRoom(cancellationToken).ConfigureAwait(false);
+                        }
+
                         break;
                     case StreamCompleted:
                         completed = true;

@@ -389,6 +389,13 @@ namespace Seedream.Commands
 
             public void WriteObject(object value) => PostOrdered(c => c.WriteObject(value));
 
+            /// <summary>Writes <paramref name="value"/>, then calls <paramref name="whenWritten"/> on the pipeline thread (the consumer has taken it).</summary>
+            public void WriteObject(object value, Action whenWritten) => PostOrdered(c =>
+            {
+                c.WriteObject(value);
+                whenWritten();
+            });
+
             /// <summary>Writes what <paramref name="produce"/> makes on the pipeline thread, for objects that need the session (provider items).</summary>
             public void WriteObject(Func<PSCmdlet, object> produce) => PostOrdered(c => c.WriteObject(produce((PSCmdlet)c)));
 

@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Linq;
+using Seedream.Api;
 using Seedream.Catalog;
 
 namespace Seedream.Imaging
@@ -8,16 +9,22 @@ namespace Seedream.Imaging
     /// <summary>A reference image as it goes on the wire: an http(s) URL or a data URI, with where it came from.</summary>
     public sealed class ReferenceImage
     {
-        private ReferenceImage(string wireValue, string description, SeedreamReference reference, ReferenceFacts facts)
+        /// <summary>Bytes of a file kept for the shortened -Debug form of its data URI.</summary>
+        private const int HeadBytes = 64;
+
+        private ReferenceImage(RequestImage wire, string description, SeedreamReference reference, ReferenceFacts facts)
         {
-            WireValue = wireValue;
+            Wire = wire;
             Description = description;
             Reference = reference;
             Facts = facts;
         }
 
-        /// <summary>What goes into the request's image array (may be megabytes of base64: never put it in a message or an error target).</summary>
-        internal string WireValue { get; }
+        /// <summary>
+        /// What goes into the request's image array: the URL or data URI string, or the file or bytes encoded as the
+        /// body is written (never held as base64 text; never put it in a message or an error target).
+        /// </summary>
+        internal RequestImage Wire { get; }
 
         /// <summary>Short text for messages: the URL without its query, or the file path; never a payload.</summary>
         public string Description { get; }
@@ -36,7 +43,7 @@ namespace Seedream.Imaging
         public static ReferenceImage FromUrl(string url)
         {
             string description = new Uri(url).GetLeftPart(UriPartial.Path);
-            return new ReferenceImage(url, description, new SeedreamReference { Kind = SeedreamReferenceKind.Url, Url = url }, new ReferenceFacts(description));
+            return new ReferenceImage(RequestImage.FromText(url), description, new SeedreamReference { Kind = SeedreamReferenceKind.Url, Url = url }, new ReferenceFacts(description));
         }
 
         /// <summary>
@@ -64,14 +71,27 @@ namespace Seedream.Imaging
             }
 
             string description = $"data:image/{format} ({dataUri.Length - comma - 1:N0} base64 chars)";
-            byte[] bytes = Convert.FromBase64String(dataUri.Substring(comma + 1));
-            ImageHeader header = CheckImage(bytes, $"the data URI {description}");
+            string what = $"the data URI {description}";
+
+            // Decoded a chunk at a time for the checks and the hash: the string is the only copy of the payload held.
+            long length = Base64TextStream.DecodedLength(dataUri, comma + 1);
+            ImageHeader header;
+            string sha256;
+            byte[] probe;
+            using (var payload = new Base64TextStream(dataUri, comma + 1))
+            {
+                header = CheckImage(payload, length, what);
+                probe = ReadStart(payload, Math.Min(length, ProbeBytes));
+                sha256 = Sha256Hash.Hex(payload);
+            }
+
             if (header.MimeSubtype != format)
             {
                 throw new InvalidDataException($"the data URI {description} says image/{format} but holds a {header.MimeSubtype} image.");
             }
 
-            return new ReferenceImage(dataUri, description, Recorded(SeedreamReferenceKind.DataUri, null, bytes, header), FactsOf(header, bytes, $"the data URI {description}"));
+            return new ReferenceImage(RequestImage.FromText(dataUri), description, Recorded(SeedreamReferenceKind.DataUri, null, sha256, header),
+                FactsOf(header, length, probe, what));
         }
 
         /// <summary>An image held in memory (a Base64Json result), checked like a file and sent as a data URI.</summary>
@@ -80,13 +100,43 @@ namespace Seedream.Imaging
 
         private static ReferenceImage Encode(byte[] bytes, string what, string description, SeedreamReferenceKind kind, string name)
         {
-            ImageHeader header = CheckImage(bytes, what);
-            return new ReferenceImage($"data:image/{header.MimeSubtype};base64,{Convert.ToBase64String(bytes)}", description, Recorded(kind, name, bytes, header),
-                FactsOf(header, bytes, what));
+            ImageHeader header;
+            using (var stream = new MemoryStream(bytes, writable: false))
+            {
+                header = CheckImage(stream, bytes.Length, what);
+            }
+
+            // The result already holds the bytes: they are encoded from that array as the body is written.
+            return new ReferenceImage(RequestImage.FromBytes(bytes, header.MimeSubtype), description, Recorded(kind, name, Sha256Hash.Hex(bytes), header),
+                FactsOf(header, bytes.Length, bytes, what));
         }
 
-        private static ReferenceFacts FactsOf(ImageHeader header, byte[] bytes, string what) =>
-            new ReferenceFacts(what, header.MimeSubtype, bytes.Length, header.Width, header.Height, AlphaOf(header, bytes));
+        /// <param name="probe">The image's first bytes (up to <see cref="ProbeBytes"/>; all of it when in memory), for the alpha check.</param>
+        private static ReferenceFacts FactsOf(ImageHeader header, long length, byte[] probe, string what) =>
+            new ReferenceFacts(what, header.MimeSubtype, length, header.Width, header.Height, AlphaOf(header, probe));
+
+        /// <summary>How much of a file or data URI is read for the alpha check: PNG's chunks before the image data fit in it.</summary>
+        private const int ProbeBytes = 64 * 1024;
+
+        /// <summary>Reads up to <paramref name="count"/> bytes from the stream's start.</summary>
+        private static byte[] ReadStart(Stream stream, long count)
+        {
+            stream.Position = 0;
+            var start = new byte[count];
+            int filled = 0, read;
+            while (filled < start.Length && (read = stream.Read(start, filled, start.Length - filled)) > 0)
+            {
+                filled += read;
+            }
+
+            if (filled < start.Length)
+            {
+                Array.Resize(ref start, filled);
+            }
+
+            stream.Position = 0;
+            return start;
+        }
 
         /// <summary>Whether the image has an alpha channel, where its header tells: PNG from its chunks, JPEG never; null for the other formats.</summary>
         private static bool? AlphaOf(ImageHeader header, byte[] bytes) => header.Format switch
@@ -96,13 +146,14 @@ namespace Seedream.Imaging
             _ => null,
         };
 
-        /// <summary>The record of bytes sent: hashed here, once, while they are in memory anyway.</summary>
-        private static SeedreamReference Recorded(SeedreamReferenceKind kind, string? name, byte[] bytes, ImageHeader header) =>
-            new SeedreamReference { Kind = kind, Name = name, Sha256 = Sha256Hash.Hex(bytes), Format = header.MimeSubtype };
+        /// <summary>The record of bytes sent, with their SHA-256 (taken once, as they are checked).</summary>
+        private static SeedreamReference Recorded(SeedreamReferenceKind kind, string? name, string sha256, ImageHeader header) =>
+            new SeedreamReference { Kind = kind, Name = name, Sha256 = sha256, Format = header.MimeSubtype };
 
         /// <summary>
-        /// Reads a local image: checks its format by magic bytes, its size, and its dimensions from the header,
-        /// then encodes it as a data URI. Each failure names the file (by its name, not its machine path) and the rule.
+        /// Checks a local image: its format by magic bytes, its size, and its dimensions from the header, and hashes
+        /// it, reading it in chunks. It is sent as a data URI read again (in chunks) as the body is written, and must not
+        /// change meanwhile. Each failure names the file (by its name, not its machine path) and the rule.
         /// </summary>
         public static ReferenceImage FromFile(string path)
         {
@@ -121,18 +172,38 @@ namespace Seedream.Imaging
                 throw new InvalidDataException(TooLarge($"the image file '{name}'", file.Length));
             }
 
-            return Encode(File.ReadAllBytes(file.FullName), $"the image file '{name}'", name, SeedreamReferenceKind.File, name);
-        }
-
-        /// <summary>The per-image rules of the API for bytes about to be sent: size, a known format by magic bytes, dimensions.</summary>
-        private static ImageHeader CheckImage(byte[] bytes, string what)
-        {
-            if (bytes.Length > ModelCatalog.MaxReferenceImageBytes)
+            string what = $"the image file '{name}'";
+            long length = file.Length;
+            DateTime lastWrite = file.LastWriteTimeUtc;
+            ImageHeader header;
+            string sha256;
+            byte[] head;
+            byte[] probe;
+            using (var stream = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024))
             {
-                throw new InvalidDataException(TooLarge(what, bytes.Length));
+                header = CheckImage(stream, length, what);
+                probe = ReadStart(stream, Math.Min(length, ProbeBytes));
+                head = probe.Length <= HeadBytes ? probe : probe.Take(HeadBytes).ToArray();
+                sha256 = Sha256Hash.Hex(stream);
+                if (stream.Length != length)
+                {
+                    throw new InvalidDataException($"{what} changed while it was being read; try again once it is written.");
+                }
             }
 
-            if (!ImageHeaderReader.TryRead(bytes, out ImageHeader header, out string? error))
+            return new ReferenceImage(RequestImage.FromFile(file.FullName, name, header.MimeSubtype, length, lastWrite, head), name,
+                Recorded(SeedreamReferenceKind.File, name, sha256, header), FactsOf(header, length, probe, what));
+        }
+
+        /// <summary>The per-image rules of the API for an image about to be sent: size, a known format by magic bytes, dimensions.</summary>
+        private static ImageHeader CheckImage(Stream image, long length, string what)
+        {
+            if (length > ModelCatalog.MaxReferenceImageBytes)
+            {
+                throw new InvalidDataException(TooLarge(what, length));
+            }
+
+            if (!ImageHeaderReader.TryRead(image, out ImageHeader header, out string? error))
             {
                 throw new InvalidDataException($"{what} cannot be used as an image: {error}.");
             }
@@ -189,5 +260,118 @@ namespace Seedream.Imaging
         }
 
         private static string RequestShorten(string value) => Api.RequestBodyWriter.Shorten(value);
+
+        /// <summary>
+        /// The bytes of valid base64 text inside a string, decoded a few kilobytes at a time as they are read (seekable
+        /// back to the start, so the header reader and the hash can each read them once).
+        /// </summary>
+        private sealed class Base64TextStream : Stream
+        {
+            private const int BlockChars = 16 * 1024;
+            private readonly string _text;
+            private readonly int _start;
+            private readonly char[] _chars = new char[BlockChars];
+            private byte[] _block = Array.Empty<byte>();
+            private int _blockOffset;
+            private int _next;
+            private long _position;
+
+            public Base64TextStream(string text, int start)
+            {
+                _text = text;
+                _start = start;
+                _next = start;
+                Length = DecodedLength(text, start);
+            }
+
+            /// <summary>The decoded length of checked base64 from <paramref name="start"/> to the end of <paramref name="text"/>.</summary>
+            public static long DecodedLength(string text, int start)
+            {
+                int chars = text.Length - start;
+                int padding = chars == 0 ? 0 : text[text.Length - 1] == '=' ? (text[text.Length - 2] == '=' ? 2 : 1) : 0;
+                return (long)chars / 4 * 3 - padding;
+            }
+
+            public override bool CanRead => true;
+            public override bool CanSeek => true;
+            public override bool CanWrite => false;
+            public override long Length { get; }
+
+            public override long Position
+            {
+                get => _position;
+                set
+                {
+                    if (value != 0)
+                    {
+                        throw new NotSupportedException("Only a seek back to the start is supported.");
+                    }
+
+                    _position = 0;
+                    _next = _start;
+                    _block = Array.Empty<byte>();
+                    _blockOffset = 0;
+                }
+            }
+
+            public override int Read(byte[] buffer, int offset, int count)
+            {
+                if (_blockOffset == _block.Length)
+                {
+                    if (_next >= _text.Length)
+                    {
+                        return 0;
+                    }
+
+                    int take = Math.Min(BlockChars, _text.Length - _next); // a multiple of 4 (the text was checked)
+                    _text.CopyTo(_next, _chars, 0, take);
+                    _next += take;
+                    _block = Convert.FromBase64CharArray(_chars, 0, take);
+                    _blockOffset = 0;
+                }
+
+                int n = Math.Min(count, _block.Length - _blockOffset);
+                Buffer.BlockCopy(_block, _blockOffset, buffer, offset, n);
+                _blockOffset += n;
+                _position += n;
+                return n;
+            }
+
+            public override long Seek(long offset, SeekOrigin origin)
+            {
+                long target = origin switch
+                {
+                    SeekOrigin.Begin => offset,
+                    SeekOrigin.Current => _position + offset,
+                    _ => Length + offset,
+                };
+                if (target == 0)
+                {
+                    Position = 0;
+                    return 0;
+                }
+
+                if (target < _position)
+                {
+                    throw new NotSupportedException("Only a seek back to the start is supported.");
+                }
+
+                // Forward: read past.
+                var skip = new byte[4096];
+                while (_position < target && Read(skip, 0, (int)Math.Min(skip.Length, target - _position)) > 0)
+                {
+                }
+
+                return _position;
+            }
+
+            public override void Flush()
+            {
+            }
+
+            public override void SetLength(long value) => throw new NotSupportedException();
+
+            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        }
     }
 }
