@@ -157,6 +157,7 @@ namespace Seedream.Commands
             var client = new SeedreamClient(HttpClientCache.Get(ConnectionSettings), options, _backoff);
             (int Width, int Height)? requestedSize = RequestRules.ResolveSize(request.Size, model);
             PriceRule? price = choice.Offer?.Price;
+            bool simulated = ProviderInfo.IsSimulated;
             Interlocked.Add(ref _imagesExpected, request.MaxOutputImages);
 
             // A record as the first request starts, so even a quick one shows (and completes) progress; then at most one a quarter second.
@@ -198,6 +199,7 @@ namespace Seedream.Commands
 
                         SeedreamImage result = ToResult(image, request, prompt, images.Count, requestedSize, model);
                         result.RequestId = image.RequestId;
+                        result.IsSimulated = simulated;
                         if (price != null)
                         {
                             // Streamed, the count is not known yet: the first image carries the request's own charges.
