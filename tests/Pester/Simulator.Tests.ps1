@@ -1,5 +1,20 @@
 # Issue 17: -Provider Simulator answers every command in process (no key, no network, nothing billed), and its faults
 # on demand end as the same faults from a server do (compared here with the fake API playing them).
+BeforeDiscovery {
+    # The README's recipes (and its simulator sections), each a PowerShell block; a block that is a script's text (param)
+    # needs its host, and is left out.
+    $readme = Get-Content (Join-Path $PSScriptRoot '../../README.md') -Raw
+    $script:RecipeCases = @(foreach ($section in [regex]::Matches($readme, '(?ms)^## (Try it without a key|Quick start|Recipes|Test your runbook for free)\r?\n(.*?)(?=^## )')) {
+            $n = 0
+            foreach ($block in [regex]::Matches($section.Groups[2].Value, '(?ms)^```powershell\r?\n(.*?)^```')) {
+                $n++
+                $code = $block.Groups[1].Value
+                if ($code -match '^\s*param\(') { continue }
+                @{ Section = $section.Groups[1].Value; Number = $n; Code = $code }
+            }
+        })
+}
+
 Describe 'Simulator' {
     BeforeAll {
         . (Join-Path $PSScriptRoot 'TestSetup.ps1')
@@ -146,6 +161,38 @@ Set-Location '$folder'
             $simulated = Get-Outcome { New-SeedreamImage -Provider Simulator -Model $Model -Prompt 'a boat' -AdditionalBody $Body }
             $fake.Errors | Should -HaveCount 1
             $simulated.Errors | Should -Be $fake.Errors
+        }
+    }
+
+    Context 'README recipes' {
+        It '<Section> block <Number> runs on the simulator in a fresh PowerShell, nothing leaving the machine' -ForEach $RecipeCases {
+            $folder = Join-Path $TestDrive "recipe-$([guid]::NewGuid().ToString('N'))"
+            $null = New-Item -ItemType Directory $folder, (Join-Path $folder 'photos')
+            foreach ($name in 'person.png', 'jacket.png', 'style.png') { $null = New-TestImageFile -Path (Join-Path $folder $name) }
+            $null = [IO.File]::WriteAllBytes((Join-Path $folder 'photos/beach.jpg'), (New-SeedreamImage -Provider Simulator -Prompt 'a beach' -ResponseFormat Base64Json).ImageBytes)
+            $module = (Get-Module Seedream).Path | Split-Path
+            # The module is imported already; Invoke-Item would open a browser.
+            $code = ($Code -split '\r?\n' | Where-Object { $_ -notmatch '^\s*Import-Module' }) -join "`n"
+            $script = "Import-Module '$module'; Connect-Seedream -Provider Simulator; function Invoke-Item { param([Parameter(ValueFromPipeline)] `$InputObject) process { } }`n$code"
+            $exe = [Environment]::ProcessPath
+            $start = [System.Diagnostics.ProcessStartInfo]::new($exe)
+            if ((Split-Path $exe -Leaf) -like 'dotnet*') { $start.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll')) }
+            foreach ($argument in '-NoProfile', '-NonInteractive', '-Command', $script) { $start.ArgumentList.Add($argument) }
+            foreach ($name in 'SEEDREAM_API_KEY', 'ARK_API_KEY', 'SEEDREAM_BASE_URI') { $null = $start.Environment.Remove($name) }
+            foreach ($name in 'HTTPS_PROXY', 'HTTP_PROXY', 'ALL_PROXY', 'https_proxy', 'http_proxy', 'all_proxy') { $start.Environment[$name] = 'http://127.0.0.1:9' }
+            $start.WorkingDirectory = $folder
+            $start.RedirectStandardOutput = $true
+            $start.RedirectStandardError = $true
+            $start.UseShellExecute = $false
+            $child = [System.Diagnostics.Process]::Start($start)
+            $errors = $child.StandardError.ReadToEndAsync()
+            $null = $child.StandardOutput.ReadToEnd()
+            $child.WaitForExit()
+            $errors.Result | Should -BeNullOrEmpty
+            $child.ExitCode | Should -Be 0
+            if ($Code -match 'Save-SeedreamResult') {
+                @(Get-ChildItem $folder -Recurse -File -Exclude *.png, beach.jpg).Count | Should -BeGreaterThan 0 -Because 'the recipe saves images'
+            }
         }
     }
 
