@@ -193,7 +193,8 @@ function Invoke-Demo {
         Write-Host 'The same pipeline against a real provider (billed at list price):'
         Write-Host '    $env:SEEDREAM_API_KEY = ''<your key>''   # APIYI; or Connect-Seedream -Provider BytePlus -ApiKey (Read-Host -AsSecureString)'
         Write-Host '    Import-Module ./out/Seedream'
-        Write-Host '    New-SeedreamImage -Prompt ''a red fox in the snow'' | Save-SeedreamResult -Path ./out/real -PassThru'
+        Write-Host '    New-SeedreamImage -Prompt ''a red fox in the snow'' | Edit-SeedreamImage -Prompt ''make it night, keep the fox'' |'
+        Write-Host '        Save-SeedreamResult -Path ./out/real -PassThru'
     }
     finally {
         Disconnect-Seedream

@@ -33,7 +33,7 @@ namespace Seedream.Simulator
         private readonly int _tile;
         private readonly SimulatedAlpha _alpha;
         private readonly List<TextLine> _lines = new List<TextLine>();
-        private readonly int _bandLeft, _bandTop, _bandRight, _bandBottom;
+        private readonly List<int[]> _bands = new List<int[]>(); // left, top, right, bottom of each dark band behind text
         private byte[]? _template;
         private int _templateRow = -1;
 
@@ -78,10 +78,12 @@ namespace Seedream.Simulator
             _lines.Add(new TextLine(caption, AlignDown(Math.Max(0, (width - BitmapFont.WidthOf(caption) * captionScale) / 2), captionScale), captionTop, captionScale));
 
             int pad = scale;
-            _bandLeft = Math.Max(0, Math.Min(_lines[0].Left, _lines[1].Left) - pad);
-            _bandRight = Math.Min(width, Math.Max(_lines[0].Right, _lines[1].Right) + pad);
-            _bandTop = Math.Max(0, top - pad);
-            _bandBottom = Math.Min(height, captionTop + BitmapFont.GlyphHeight * captionScale + pad);
+            int bandBottom = Math.Min(height, captionTop + BitmapFont.GlyphHeight * captionScale + pad);
+            _bands.Add(new[]
+            {
+                Math.Max(0, Math.Min(_lines[0].Left, _lines[1].Left) - pad), Math.Max(0, top - pad),
+                Math.Min(width, Math.Max(_lines[0].Right, _lines[1].Right) + pad), bandBottom,
+            });
 
             if (watermark)
             {
@@ -89,9 +91,11 @@ namespace Seedream.Simulator
                 int margin = Math.Max(2, wScale * 2);
                 int wLeft = width - BitmapFont.WidthOf(WatermarkText) * wScale - margin;
                 int wTop = height - BitmapFont.GlyphHeight * wScale - margin;
-                if (wLeft >= 0 && wTop >= _bandBottom)
+                if (wLeft >= wScale && wTop >= bandBottom + wScale)
                 {
-                    _lines.Add(new TextLine(WatermarkText, wLeft, wTop, wScale));
+                    var line = new TextLine(WatermarkText, wLeft, wTop, wScale);
+                    _lines.Add(line);
+                    _bands.Add(new[] { wLeft - wScale, wTop - wScale, Math.Min(width, line.Right + wScale), Math.Min(height, wTop + (BitmapFont.GlyphHeight + 1) * wScale) });
                 }
             }
         }
@@ -132,9 +136,12 @@ namespace Seedream.Simulator
                 Fill(row, Math.Min(Width, to), Width, 0, 0, 0, 0);
             }
 
-            if (y >= _bandTop && y < _bandBottom)
+            foreach (int[] band in _bands)
             {
-                Fill(row, _bandLeft, _bandRight, 24, 24, 32, 255);
+                if (y >= band[1] && y < band[3])
+                {
+                    Fill(row, band[0], band[2], 24, 24, 32, 255);
+                }
             }
 
             foreach (TextLine line in _lines)
