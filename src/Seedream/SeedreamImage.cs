@@ -52,6 +52,18 @@ namespace Seedream
         /// <summary>What the request sent (model, prompt, options, references by URL or name and SHA-256); Save-SeedreamResult records it in the file.</summary>
         public SeedreamRequest? Request { get; set; }
 
+        /// <summary>
+        /// What a checkpoint (-CheckpointPath) knows the request by: the SHA-256 of its canonical body (model, prompt,
+        /// options, references by content hash). The same for every image of one request.
+        /// </summary>
+        public string? RequestHash { get; set; }
+
+        /// <summary>The file a checkpoint says Save-SeedreamResult already wrote for this image (results recalled from a checkpoint); null otherwise.</summary>
+        public string? SavedFile { get; set; }
+
+        /// <summary>True for a result recalled from a checkpoint rather than received now.</summary>
+        public bool FromCheckpoint { get; set; }
+
         /// <summary>The decoded image of a Base64Json answer; no view shows it.</summary>
         public byte[]? ImageBytes { get; set; }
 

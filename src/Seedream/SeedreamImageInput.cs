@@ -6,8 +6,10 @@ namespace Seedream
     /// <summary>
     /// One value given to Edit-SeedreamImage -Image: an http(s) URL, a data URI, a file path (taken literally), a file,
     /// a Uri, or an earlier result. PowerShell converts strings, Uris, files and results to it on its own, so users never
-    /// name this type. It exists so that objects that carry a PSPath (what Get-ChildItem and Get-Item write) are not
-    /// swallowed by -Image when piped: they bind to -LiteralPath by property name instead, as in the FileSystem cmdlets.
+    /// name this type. Piped objects that carry a PSPath (Get-ChildItem, Get-Item, Select-Object PSPath) become that file,
+    /// taken literally, and a row's Image (or Url, FullName, Path) column its images (see
+    /// SeedreamImageInputTransformationAttribute): since the per-request parameters bind by property name, PowerShell keeps
+    /// piped objects in the -Image parameter set.
     /// </summary>
     public sealed class SeedreamImageInput
     {

@@ -81,16 +81,16 @@ Describe 'Paths through the provider' {
             Get-WireBytes | Should -Be (Get-FileBytes '[1].png') -Because 'escaped brackets are literal'
         }
 
-        It 'binds Get-ChildItem output to -LiteralPath by property name (one request per file, names with [ included)' {
+        It 'takes Get-ChildItem output as the files themselves (one request per file, names with [ included)' {
+            # Since the per-request parameters bind by property name, PowerShell keeps a piped file in the default (-Image)
+            # parameter set: the FileInfo binds -Image (the file, taken literally), never its PSPath text as a pattern.
             $files = Get-ChildItem -LiteralPath $Pictures -Filter '*.png' -File | Sort-Object Name
             $log = Join-Path $Root ('trace-' + [guid]::NewGuid().ToString('N') + '.txt')
             $null = Trace-Command -Name ParameterBinding -Expression { $files[0] | Edit-SeedreamImage -Prompt p } -FilePath $log
             $trace = (Get-Content -LiteralPath $log -Raw) -replace '\r?\n', '' # the trace file wraps its lines at 80 columns
             Remove-Item -LiteralPath $log
-            $trace | Should -Match 'BIND arg \[Microsoft\.PowerShell\.Core\\FileSystem::\S+\] to parameter \[LiteralPath\]'
-            $trace | Should -Match 'to param \[LiteralPath\] SUCCESSFUL'
-            $trace | Should -Match 'to param \[Image\] SKIPPED'
-            $trace | Should -Not -Match 'to param \[Image\] SUCCESSFUL'
+            $trace | Should -Match 'to param \[Image\] SUCCESSFUL'
+            $trace | Should -Not -Match 'to param \[Path\] SUCCESSFUL'
             Reset-FakeSeedreamApi $Fake
             $results = $files | Edit-SeedreamImage -Prompt 'each'
             $results | Should -HaveCount $files.Count

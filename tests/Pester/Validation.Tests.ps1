@@ -89,7 +89,7 @@ Describe 'Validation before any request' {
             @{ Rule = 'a data URI of an image 14 px wide'; Parameter = '-Image'; Says = 'is 14x64; width and height must each be over 14'; Command = { Edit-SeedreamImage -Prompt p -Image ('data:image/png;base64,' + [Convert]::ToBase64String([IO.File]::ReadAllBytes((Join-Path $Folder 'narrow14.png')))) } }
             @{ Rule = 'a missing file'; Parameter = '-Image'; Says = "the file 'no-such-file.png' does not exist"; Command = { Edit-SeedreamImage -Prompt p -Image 'no-such-file.png' } }
             @{ Rule = 'a folder'; Parameter = '-Image'; Says = "'sub-folder' is a folder, not a file"; Command = { Edit-SeedreamImage -Prompt p -Image 'sub-folder' } }
-            @{ Rule = 'a FileInfo whose file is gone (piped: binds -LiteralPath)'; Parameter = '-LiteralPath'; Says = "the file 'gone.png' does not exist"; Command = { $GoneFile | Edit-SeedreamImage -Prompt p } }
+            @{ Rule = 'a FileInfo whose file is gone (given for the whole call)'; Parameter = '-Image'; Says = "the image file 'gone.png' does not exist"; Command = { Edit-SeedreamImage -Prompt p -Image $GoneFile } }
             @{ Rule = 'a wildcard that matches no file'; Parameter = '-Path'; Says = "'nothing-\*\.png' matches no file"; Command = { Edit-SeedreamImage -Prompt p -Path 'nothing-*.png' } }
             @{ Rule = 'a wildcard given to -Image, which takes paths literally'; Parameter = '-Image'; Says = "'ok\*\.png' does not exist \(it is taken literally; to expand it as a wildcard use -Path\)"; Command = { Edit-SeedreamImage -Prompt p -Image 'ok*.png' } }
             @{ Rule = 'a file that is not an image (magic bytes)'; Parameter = '-Image'; Says = "'notes.png'.*not a supported image format \(png, jpeg, webp, bmp, tiff, gif\)"; Command = { Edit-SeedreamImage -Prompt p -Image 'notes.png' } }
@@ -99,7 +99,7 @@ Describe 'Validation before any request' {
             @{ Rule = 'a file with aspect over 16'; Parameter = '-Image'; Says = "'wide17.png' is 256x15.*between 1/16 and 16"; Command = { Edit-SeedreamImage -Prompt p -Image 'wide17.png' } }
             @{ Rule = 'a file with aspect under 1/16'; Parameter = '-Image'; Says = "'tall17.png' is 15x256.*between 1/16 and 16"; Command = { Edit-SeedreamImage -Prompt p -Image 'tall17.png' } }
             @{ Rule = 'a file over 36,000,000 pixels'; Parameter = '-Image'; Says = "'huge.png' is 6001x6000 = 36,006,000 pixels; at most 36,000,000"; Command = { Edit-SeedreamImage -Prompt p -Image 'huge.png' } }
-            @{ Rule = 'a bad file among good ones, piped as FileInfo (binds -LiteralPath)'; Parameter = '-LiteralPath'; Says = "'narrow14.png'"; Command = { Get-Item 'ok.png', 'narrow14.png' | Edit-SeedreamImage -Prompt p -Fuse } }
+            @{ Rule = 'a bad file among good ones, piped as FileInfo into one -Fuse request'; Parameter = '-Image'; Says = "'narrow14.png'"; Command = { Get-Item 'ok.png', 'narrow14.png' | Edit-SeedreamImage -Prompt p -Fuse } }
         ) {
             # Non-terminating errors and warnings are silenced: only a terminating error reaches the catch.
             $PSDefaultParameterValues = @{ '*-Seedream*:ErrorAction' = 'SilentlyContinue'; '*-Seedream*:WarningAction' = 'SilentlyContinue' }

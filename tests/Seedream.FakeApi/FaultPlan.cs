@@ -23,8 +23,8 @@ internal sealed class FaultPlan
         get { lock (_gate) return _queue.Sum(q => q.Remaining); }
     }
 
-    /// <summary>Consumes one use of the first rule matching <paramref name="target"/>, if any.</summary>
-    public FaultRule? Take(string target)
+    /// <summary>Consumes one use of the first rule matching <paramref name="target"/> (and <paramref name="prompt"/>, for rules that name one), if any.</summary>
+    public FaultRule? Take(string target, string? prompt = null)
     {
         lock (_gate)
         {
@@ -32,6 +32,7 @@ internal sealed class FaultPlan
             {
                 var (rule, remaining) = _queue[i];
                 if (!string.Equals(rule.Target, target, StringComparison.OrdinalIgnoreCase)) continue;
+                if (rule.Prompt != null && rule.Prompt != prompt) continue;
                 if (remaining <= 1) _queue.RemoveAt(i);
                 else _queue[i] = (rule, remaining - 1);
                 return rule;

@@ -83,6 +83,9 @@ public sealed class FaultRule
     /// <summary>Streams: the line ending of the events, <c>lf</c> (default), <c>crlf</c> or <c>cr</c>.</summary>
     public string? LineEnding { get; init; }
 
+    /// <summary>Generate only: the rule applies only to requests with exactly this prompt (others pass it by), so a batch's faults do not depend on arrival order.</summary>
+    public string? Prompt { get; init; }
+
     internal bool AnswersImmediately => Drop || Html || Malformed || Status is not null || RedirectTo is not null || Body is not null;
 
     internal int EffectiveStatus => Status ?? (Html ? 502 : 500);

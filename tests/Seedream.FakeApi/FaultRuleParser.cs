@@ -19,7 +19,7 @@ internal static class FaultRuleParser
     {
         if (e.ValueKind != JsonValueKind.Object) throw new FormatException("Each fault rule must be a JSON object.");
         string target = FaultRule.GenerateTarget, code = "", message = "", retryAfter = "";
-        string? redirectTo = null, retryAfterMsText = null, body = null, lineEnding = null;
+        string? redirectTo = null, retryAfterMsText = null, body = null, lineEnding = null, prompt = null;
         int? stallAfterBytes = null, padBytes = null;
         bool chunked = false, gzip = false;
         bool hasCode = false, hasMessage = false, hasRetryAfter = false;
@@ -68,6 +68,7 @@ internal static class FaultRuleParser
                     if (lineEnding is not ("lf" or "crlf" or "cr"))
                         throw new FormatException("lineEnding must be \"lf\", \"crlf\" or \"cr\".");
                     break;
+                case "prompt": prompt = String(p); break;
                 case "errorSlots":
                     if (v.ValueKind != JsonValueKind.Array) throw new FormatException("errorSlots must be an array of integers.");
                     slots = [];
@@ -109,6 +110,7 @@ internal static class FaultRuleParser
             PadBytes = padBytes,
             Gzip = gzip,
             LineEnding = lineEnding,
+            Prompt = prompt,
         };
     }
 

@@ -19,7 +19,8 @@ internal sealed class GenerationHandler(ServerState state)
             var (body, bodyText) = await ReadBodyAsync(context.Request, context.RequestAborted);
             var authorization = state.CheckAuthorization(context.Request);
             var entry = state.Recorder.Add(requestId, FaultRule.GenerateTarget, context.Request, authorization, body, bodyText);
-            exchange = new HttpExchange(context, requestId, entry, state.Faults.Take(FaultRule.GenerateTarget), state);
+            var prompt = body is { ValueKind: JsonValueKind.Object } b && b.TryGetProperty("prompt", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
+            exchange = new HttpExchange(context, requestId, entry, state.Faults.Take(FaultRule.GenerateTarget, prompt), state);
 
             var latency = state.Settings.LatencyMs;
             if (latency > 0) await Task.Delay(latency, context.RequestAborted);

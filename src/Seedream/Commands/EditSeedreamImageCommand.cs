@@ -24,11 +24,15 @@ namespace Seedream.Commands
         private const string LiteralPathSet = "LiteralPath";
         private readonly List<ReferenceImage> _gathered = new List<ReferenceImage>();
 
-        [Parameter(Mandatory = true, Position = 0)]
+        /// <summary>Binds by property name too, so a delay-bind script block ({ "restyle " + $_.BaseName }) makes each file's own prompt.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [AllowEmptyString]
         public string Prompt { get; set; } = "";
 
-        /// <summary>URLs, data URIs, file paths (literal), FileInfo objects or earlier results (by their Url or inline bytes).</summary>
+        /// <summary>
+        /// URLs, data URIs, file paths (literal), FileInfo objects or earlier results (by their Url or inline bytes). A piped
+        /// row (Import-Csv) gives its Image column (or Url, FullName, Path): one path or URL, or several separated by ';'.
+        /// </summary>
         [Parameter(Mandatory = true, Position = 1, ValueFromPipeline = true, ParameterSetName = ImageSet)]
         [Alias("Url")]
         [SeedreamImageInputTransformation]
@@ -52,8 +56,46 @@ namespace Seedream.Commands
 
         protected override string ImageParameterName => ParameterSetName;
 
+        /// <summary>This item's images came from the pipeline (one request per piped file, URL or row).</summary>
+        protected override bool ImagesPerItem => !Fuse.IsPresent && ParameterSetName != PathSet && PerItem(ParameterSetName);
+
+        /// <summary>
+        /// A piped earlier result, or a file (Get-ChildItem, Get-Item: it binds -LiteralPath): its own properties (a result's
+        /// Prompt, Model, Size and OutputFormat; a file's Size, its length) describe it, not the edit, and are not taken.
+        /// </summary>
+        protected override bool IgnoresPipedValues =>
+            (ParameterSetName == ImageSet && PerItem(nameof(Image)) && Image.Length == 1 &&
+             (Image[0]?.Value is SeedreamImage || Image[0]?.Value is FileSystemInfo || Image[0]?.Value is SeedreamImageInfo)) ||
+            (ParameterSetName == LiteralPathSet && PerItem(nameof(LiteralPath)));
+
         protected override void ProcessRecord()
         {
+            try
+            {
+                Process();
+            }
+            catch (RefusedInput refused)
+            {
+                // One bad piped file or URL is that item's error; a bad value bound for the whole call (or one image of a -Fuse) stops before any request.
+                if (ImagesPerItem)
+                {
+                    WriteItemError(refused.Record);
+                    return;
+                }
+
+                StopWithError(refused.Record);
+            }
+        }
+
+        private void Process()
+        {
+            if (IgnoresPipedValues && ParameterSetName == ImageSet && (Image[0]?.Value is SeedreamImage || Image[0]?.Value is SeedreamImageInfo) && !Given(nameof(Prompt), Prompt))
+            {
+                WriteItemError(SeedreamErrors.InvalidParameterRecord(nameof(Prompt),
+                    "give the edit's own prompt (-Prompt 'text' or a script block); the prompt of a piped result is not reused.", TargetOf(Image[0])));
+                return;
+            }
+
             var images = new List<ReferenceImage>();
             object? target;
             switch (ParameterSetName)
@@ -157,12 +199,20 @@ namespace Seedream.Commands
             ex is SeedreamValidationException || ex is InvalidDataException || ex is FileNotFoundException || ex is ItemNotFoundException ||
             ex is IOException || ex is UnauthorizedAccessException;
 
-        /// <summary>Stops the command (after the work already sent is written) with the input's problem; never returns.</summary>
-        private Exception Refuse(Exception ex, string parameterName, object? target)
+        /// <summary>The input's problem, naming the parameter and the rule; ProcessRecord decides whether it stops the call or fails the item.</summary>
+        private static Exception Refuse(Exception ex, string parameterName, object? target)
         {
             string message = ex is SeedreamValidationException ? ex.Message : $"Parameter -{parameterName}: {ex.Message}";
-            StopWithError(new ErrorRecord(new SeedreamValidationException(parameterName, message), SeedreamErrors.InvalidImage, ErrorCategory.InvalidArgument, target));
-            return ex; // not reached: StopWithError throws
+            return new RefusedInput(new ErrorRecord(new SeedreamValidationException(parameterName, message), SeedreamErrors.InvalidImage, ErrorCategory.InvalidArgument, target));
+        }
+
+        /// <summary>An input refused before any request, carrying its error record.</summary>
+        private sealed class RefusedInput : Exception
+        {
+            public RefusedInput(ErrorRecord record)
+                : base(record.Exception.Message) => Record = record;
+
+            public ErrorRecord Record { get; }
         }
 
         private static ReferenceImage FromResult(SeedreamImage result)

@@ -2,11 +2,13 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
+using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using Seedream.Api;
 using Seedream.Catalog;
+using Seedream.Checkpoint;
 using Seedream.Imaging;
 
 namespace Seedream.Commands
@@ -45,32 +47,39 @@ namespace Seedream.Commands
         private const int ProgressActivityId = 0x5EED;
         private readonly SharedBackoff _backoff = new SharedBackoff();
         private readonly DateTime _startedAt = DateTime.UtcNow;
-        private bool _warnedModel;
         private bool _warnedTimeout;
         private SeedreamCatalog? _catalog;
         private int _imagesArrived;
         private int _imagesExpected;
 
-        [Parameter]
+        // The per-request parameters bind by property name (Import-Csv rows, objects): each pipeline item is its own request
+        // with its own values, checked before it is sent. An empty cell (an empty string, a MaxImages of 0) means "not given".
+        [Parameter(ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(ModelCompleter))]
         public string? Model { get; set; }
 
         /// <summary>A tier (2K) or WIDTHxHEIGHT (2048x2048).</summary>
-        [Parameter]
+        [Parameter(ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(SizeCompleter))]
         public string? Size { get; set; }
 
-        [Parameter]
+        [Parameter(ValueFromPipelineByPropertyName = true)]
         public int MaxImages { get; set; }
 
-        [Parameter]
+        [Parameter(ValueFromPipelineByPropertyName = true)]
         public SeedreamResponseFormat ResponseFormat { get; set; } = SeedreamResponseFormat.Url;
 
-        [Parameter]
+        [Parameter(ValueFromPipelineByPropertyName = true)]
         public SeedreamOutputFormat OutputFormat { get; set; } = SeedreamOutputFormat.Jpeg;
 
-        [Parameter]
+        /// <summary>A switch; by property name it also takes True/False, Yes/No, 1/0 or an empty cell (Import-Csv text).</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [BooleanTextTransformation]
         public SwitchParameter Watermark { get; set; }
+
+        /// <summary>The checkpoint journal: requests it holds as answered are not sent again (see <see cref="CheckpointJournal"/>).</summary>
+        [Parameter]
+        public string? CheckpointPath { get; set; }
 
         [Parameter]
         public SwitchParameter Stream { get; set; }
@@ -95,24 +104,97 @@ namespace Seedream.Commands
 
         protected override int ThrottleLimitValue => ThrottleLimit;
 
+        private readonly HashSet<string> _callLevel = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        private readonly HashSet<string> _delayBound = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        private readonly HashSet<string> _warnedModels = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        private readonly BatchTally _tally = new BatchTally();
+        private CheckpointJournal? _journal;
+
+        protected override void BeginProcessing()
+        {
+            base.BeginProcessing();
+
+            // What is bound now is bound once for the whole call (the command line, $PSDefaultParameterValues); a script
+            // block given to a parameter that is not of a script-block type is PowerShell's delay-bind, evaluated per item.
+            foreach (KeyValuePair<string, object> bound in MyInvocation.BoundParameters)
+            {
+                if (bound.Value is ScriptBlock && MyInvocation.MyCommand.Parameters.TryGetValue(bound.Key, out ParameterMetadata? meta) && meta.ParameterType != typeof(ScriptBlock))
+                {
+                    _delayBound.Add(bound.Key);
+                }
+                else
+                {
+                    _callLevel.Add(bound.Key);
+                }
+            }
+
+            if (CheckpointPath != null)
+            {
+                _journal = Checkpoints.Open(this, CheckpointPath);
+            }
+        }
+
+        /// <summary>True when the parameter's value can change from one pipeline item to the next (bound from the pipeline, or a delay-bind script block).</summary>
+        protected bool PerItem(string parameter) => !_callLevel.Contains(parameter);
+
+        /// <summary>
+        /// Edit-SeedreamImage: the item is an earlier result, whose Model, Size, OutputFormat and Prompt describe its own
+        /// output: they are not taken as the next request's values (only values the call gives, or delay-bind script blocks).
+        /// </summary>
+        protected virtual bool IgnoresPipedValues => false;
+
+        /// <summary>The reference images differ from one pipeline item to the next (Edit-SeedreamImage fed files or URLs one by one).</summary>
+        protected virtual bool ImagesPerItem => false;
+
+        /// <summary>
+        /// Whether <paramref name="parameter"/> has a value for this request: bound for the call, a delay-bind script block,
+        /// or bound from this pipeline item. PowerShell keeps the name of a parameter an earlier item bound in
+        /// BoundParameters after it resets the property to its default, so a pipeline value counts only while the property
+        /// still holds it; an empty string or a MaxImages of 0 from the pipeline (an empty CSV cell) is "not given".
+        /// </summary>
+        protected bool Given(string parameter, object? current)
+        {
+            if (!MyInvocation.BoundParameters.TryGetValue(parameter, out object? bound))
+            {
+                return false;
+            }
+
+            if (_callLevel.Contains(parameter))
+            {
+                return true;
+            }
+
+            if (!_delayBound.Contains(parameter))
+            {
+                if (IgnoresPipedValues || !Equals(bound is null ? null : PSObject.AsPSObject(bound).BaseObject, current))
+                {
+                    return false;
+                }
+            }
+
+            return !(current is null || (current is string text && text.Trim().Length == 0) || (current is int number && number == 0));
+        }
+
         /// <summary>Checks the request, asks ShouldProcess, and starts it. Rule violations stop the call before anything is sent.</summary>
         protected void Submit(string prompt, IReadOnlyList<ReferenceImage> images, object? target)
         {
+            _tally.Items++;
             PromptLength.WarnOnce(this, prompt);
             SeedreamCatalog catalog = Catalog;
             ModelChoice choice = ResolveModel(catalog);
             SeedreamModel? model = choice.Model;
             bool known = model != null;
-            string? size = IsBound(nameof(Size)) ? (Size ?? "") : null;
+            bool modelPerItem = Given(nameof(Model), Model) && PerItem(nameof(Model));
+            string? size = Given(nameof(Size), Size) ? (Size ?? "") : null;
             var request = new GenerationRequest
             {
                 Model = choice.WireId,
                 Prompt = prompt,
                 Images = images.Select(i => i.WireValue).ToArray(),
-                MaxImages = IsBound(nameof(MaxImages)) ? MaxImages : (int?)null,
+                MaxImages = Given(nameof(MaxImages), MaxImages) ? MaxImages : (int?)null,
                 Size = size is null ? null : RequestRules.CanonicalSize(size, model),
                 ResponseFormat = ResponseFormat == SeedreamResponseFormat.Base64Json ? ResponseFormats.Base64Json : ResponseFormats.Url,
-                OutputFormat = IsBound(nameof(OutputFormat)) ? OutputFormat.ToString().ToLowerInvariant() : null,
+                OutputFormat = Given(nameof(OutputFormat), OutputFormat) ? OutputFormat.ToString().ToLowerInvariant() : null,
                 Watermark = Watermark.IsPresent,
                 Stream = Stream.IsPresent,
                 OptimizePromptMode = IsBound(nameof(OptimizePromptMode)) ? OptimizePromptMode.ToString().ToLowerInvariant() : null,
@@ -141,16 +223,32 @@ namespace Seedream.Commands
             });
             if (violations.Count > 0)
             {
-                RuleViolation first = violations[0];
-                StopWithError(SeedreamErrors.InvalidParameterRecord(ParameterNameOf(first.Field), first.Message, target));
-            }
+                // A rule broken by values bound once for the call breaks every request: stop before anything is sent. One
+                // broken by this item's own values (its prompt, model, size, images...) is an error for this item alone.
+                RuleViolation first = violations.FirstOrDefault(DoomsTheCall) ?? violations[0];
+                ErrorRecord refusal = SeedreamErrors.InvalidParameterRecord(ParameterNameOf(first.Field), first.Message, target);
+                if (DoomsTheCall(first))
+                {
+                    StopWithError(refusal);
+                }
 
-            if (!ShouldProcess(Describe(prompt), DescribeAction(request, choice, images.Count)))
-            {
+                WriteItemError(refusal);
                 return;
             }
 
             SeedreamRequest sent = SeedreamRequest.From(request, model, ProviderInfo.Name, images);
+            string identity = RequestIdentity.Of(request, ProviderInfo.Name, sent.References);
+            if (_journal != null && Recall(identity, prompt, request, sent, images.Count, target))
+            {
+                return;
+            }
+
+            if (!ShouldProcess(Describe(prompt), DescribeAction(request, choice, images.Count)))
+            {
+                NoteWhatIf(request, choice, images.Count);
+                return;
+            }
+
             ClientOptions options = CreateClientOptions();
             options.StreamIdleTimeout = TimeSpan.FromSeconds(StreamIdleTimeoutSec);
             ApplySuggestedTimeout(options, model);
@@ -159,12 +257,19 @@ namespace Seedream.Commands
             PriceRule? price = choice.Offer?.Price;
             bool simulated = ProviderInfo.IsSimulated;
             Interlocked.Add(ref _imagesExpected, request.MaxOutputImages);
+            CheckpointJournal? journal = _journal;
+            _tally.Sent++;
 
             // A record as the first request starts, so even a quick one shows (and completes) progress; then at most one a quarter second.
             RequestProgress();
             StartWork(async (sink, cancellationToken) =>
             {
                 var written = new List<SeedreamImage>();
+
+                // Failed slots are written after every good image of the answer: under -ErrorAction Stop the first error
+                // ends the command, and the images of a paid answer must have reached the pipeline by then.
+                var failures = new List<ErrorRecord>();
+                var failedSlots = new List<KeyValuePair<int, string>>();
 
                 // Unstreamed, every slot arrives at once with the usage: the writes wait for it, so each object leaves
                 // complete. Streamed, each image is written the moment it arrives and the usage comes last (-Verbose).
@@ -192,8 +297,8 @@ namespace Seedream.Commands
                         Interlocked.Increment(ref _imagesArrived);
                         if (image.Error != null)
                         {
-                            ErrorRecord failure = SeedreamErrors.ImageFailure(image.Error, image.Index, prompt, image.RequestId);
-                            Emit(() => sink.WriteError(failure));
+                            failures.Add(SeedreamErrors.ImageFailure(image.Error, image.Index, prompt, image.RequestId));
+                            failedSlots.Add(new KeyValuePair<int, string>(image.Index, image.Error.Code));
                             return;
                         }
 
@@ -208,12 +313,32 @@ namespace Seedream.Commands
                         }
 
                         result.Request = sent;
+                        result.RequestHash = identity;
                         written.Add(result);
                         Emit(() => sink.WriteObject(result));
                     },
                 };
 
-                GenerationResult answer = await client.GenerateAsync(request, observer, cancellationToken).ConfigureAwait(false);
+                GenerationResult answer;
+                try
+                {
+                    answer = await client.GenerateAsync(request, observer, cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    // The answer broke after some images arrived (a stream cut off): those are written, then the failed slots, then the failure.
+                    deferred?.ForEach(write => write());
+                    failures.ForEach(sink.WriteError);
+                    _tally.Add(written.Count, written);
+                    throw;
+                }
+
+                _tally.Add(answer.Usage?.GeneratedImages ?? written.Count, written);
+                if (journal != null && written.Count > 0)
+                {
+                    Journal(journal, sink, identity, prompt, request, answer, written, failedSlots);
+                }
+
                 if (deferred != null)
                 {
                     foreach (SeedreamImage image in written)
@@ -228,6 +353,7 @@ namespace Seedream.Commands
                     deferred.ForEach(write => write());
                 }
 
+                failures.ForEach(sink.WriteError);
                 string usage = answer.Usage is null ? "no usage reported" : $"billed {answer.Usage.GeneratedImages} image(s), {answer.Usage.TotalTokens:N0} tokens";
                 if (written.Count > 0 && written.All(w => w.Cost != null))
                 {
@@ -235,8 +361,185 @@ namespace Seedream.Commands
                 }
                 sink.WriteVerbose($"HTTP {answer.StatusCode}, request id {answer.RequestId ?? "(none)"}: {written.Count} image(s) in " +
                                   $"{FormatElapsed(answer.Elapsed)} after {answer.Attempts} attempt(s); {usage}.");
-            }, target);
+            }, target, modelPerItem);
         }
+
+        /// <summary>Whether a broken rule involves only values bound once for the call (so every request would break it).</summary>
+        private bool DoomsTheCall(RuleViolation violation)
+        {
+            string parameter = ParameterNameOf(violation.Field);
+            if (parameter == ImageParameterName && !ImagesPerItem)
+            {
+                return !(Given(nameof(Model), Model) && PerItem(nameof(Model)));
+            }
+
+            bool dependsOnImages = violation.Field == RequestField.Image || violation.Field == RequestField.MaxImages;
+            bool modelPerItem = Given(nameof(Model), Model) && PerItem(nameof(Model));
+            return !PerItem(parameter) && !modelPerItem && !(dependsOnImages && ImagesPerItem);
+        }
+
+        /// <summary>Appends the answered request to the checkpoint; a journal that cannot be written is a warning, never a lost image.</summary>
+        private static void Journal(CheckpointJournal journal, WorkSink sink, string identity, string prompt, GenerationRequest request, GenerationResult answer,
+            List<SeedreamImage> written, List<KeyValuePair<int, string>> failedSlots)
+        {
+            var entry = new CheckpointRequest
+            {
+                Id = identity,
+                At = DateTimeOffset.UtcNow,
+                Model = request.Model,
+                Prompt = prompt,
+                Billed = answer.Usage?.GeneratedImages,
+            };
+            entry.Images.AddRange(written.Select(w => new CheckpointImage
+            {
+                Index = w.Index,
+                Url = w.Url,
+                ExpiresAt = w.ExpiresAt,
+                Created = w.Created,
+                Size = w.Size,
+                Width = w.Width,
+                Height = w.Height,
+                Model = w.Model,
+                OutputFormat = w.OutputFormat,
+                Background = w.Background,
+                Cost = w.Cost,
+                RequestId = w.RequestId,
+            }));
+            entry.Failed.AddRange(failedSlots);
+            try
+            {
+                journal.RecordRequest(entry);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                sink.WriteWarning($"Could not write to the checkpoint '{System.IO.Path.GetFileName(journal.Path)}': {ex.Message} A re-run would send this request again.");
+            }
+        }
+
+        /// <summary>
+        /// A request the checkpoint holds as answered is not sent: its images are written again (with the file Save wrote
+        /// for them, or their URL while it lives). When one of them has neither, it is sent again, and said so.
+        /// </summary>
+        private bool Recall(string identity, string prompt, GenerationRequest request, SeedreamRequest sent, int references, object? target)
+        {
+            CheckpointRequest? recorded = _journal!.FindRequest(identity);
+            if (recorded is null)
+            {
+                return false;
+            }
+
+            DateTimeOffset now = DateTimeOffset.UtcNow;
+            var recalled = new List<SeedreamImage>();
+            var lost = new List<CheckpointImage>();
+            int savedCount = 0;
+            foreach (CheckpointImage image in recorded.Images.OrderBy(i => i.Index))
+            {
+                string? file = _journal.FindFile(CheckpointJournal.ImageKey(identity, image.Index, null, null))?.File;
+                bool saved = file != null && File.Exists(file);
+                if (!saved && !image.UrlAlive(now))
+                {
+                    lost.Add(image);
+                    continue;
+                }
+
+                savedCount += saved ? 1 : 0;
+                recalled.Add(new SeedreamImage
+                {
+                    Index = image.Index,
+                    Url = image.Url,
+                    Size = image.Size,
+                    Width = image.Width,
+                    Height = image.Height,
+                    Model = image.Model ?? request.Model,
+                    Prompt = prompt,
+                    Mode = request.Mode,
+                    ReferenceCount = references,
+                    Created = image.Created,
+                    ExpiresAt = image.ExpiresAt,
+                    OutputFormat = image.OutputFormat ?? request.OutputFormat ?? "jpeg",
+                    Background = image.Background,
+                    Cost = image.Cost,
+                    RequestId = image.RequestId,
+                    Request = sent,
+                    RequestHash = identity,
+                    SavedFile = saved ? file : null,
+                    FromCheckpoint = true,
+                });
+            }
+
+            if (lost.Count > 0)
+            {
+                string expired = lost.Any(l => l.ExpiresAt != null) ? $" (its URL expired at {lost.Where(l => l.ExpiresAt != null).Min(l => l.ExpiresAt!.Value):u})" : " (its bytes were inline and never saved)";
+                WriteWarning($"Checkpoint: {Describe(prompt)} was answered at {recorded.At:u}, but image(s) {string.Join(", ", lost.Select(l => l.Index))} " +
+                             $"were not saved and can no longer be fetched{expired}: sending the request again (it is billed again).");
+                return false;
+            }
+
+            _tally.AddRecalled(recalled.Count);
+            string slots = recorded.Failed.Count == 0 ? "" : $"; slot(s) {string.Join(", ", recorded.Failed.Select(f => $"{f.Key} ({f.Value})"))} failed then";
+            string detail = $"{recalled.Count} image(s) from the checkpoint, {savedCount} already saved, {recalled.Count - savedCount} by URL{slots}";
+            if (IsWhatIf)
+            {
+                WriteVerbose($"Checkpoint: {Describe(prompt)} would not be sent: answered at {recorded.At:u} ({detail}).");
+                return true;
+            }
+
+            WriteInOrder(sink =>
+            {
+                sink.WriteVerbose($"Checkpoint: not sent: {Describe(prompt)} was answered at {recorded.At:u}; {detail}.");
+                recalled.ForEach(sink.WriteObject);
+            }, target);
+            return true;
+        }
+
+        /// <summary>True when this call runs under -WhatIf (or $WhatIfPreference).</summary>
+        private bool IsWhatIf =>
+            MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? whatIf)
+                ? LanguagePrimitives.IsTrue(whatIf)
+                : LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference"));
+
+        private void NoteWhatIf(GenerationRequest request, ModelChoice choice, int references)
+        {
+            if (!IsWhatIf)
+            {
+                return;
+            }
+
+            _tally.WhatIfRequests++;
+            _tally.WhatIfImages += request.MaxOutputImages;
+            if (choice.Offer is null)
+            {
+                _tally.WhatIfUnpriced++;
+            }
+            else
+            {
+                _tally.WhatIfCost += choice.Offer.Price.Estimate(request.MaxOutputImages, RequestRules.PixelsOf(request.Size, choice.Model), references);
+            }
+        }
+
+        /// <summary>The call's one-line cost summary: information stream (tags Seedream, Summary) and -Verbose; under -WhatIf the batch's most, as the last line.</summary>
+        private void WriteSummary()
+        {
+            if (_tally.Items == 0 || _tally.Written)
+            {
+                return;
+            }
+
+            _tally.Written = true;
+            SeedreamBatchSummary summary = _tally.Summary();
+            WriteVerbose(summary.ToString());
+            WriteInformation(new InformationRecord(summary, MyInvocation.MyCommand.Name) { Tags = { "Seedream", "Summary" } });
+            if (_tally.WhatIfRequests > 0)
+            {
+                string unpriced = _tally.WhatIfUnpriced == 0 ? "" : $" ({_tally.WhatIfUnpriced} request(s) for a model the catalog does not price are not counted)";
+                ShouldProcess($"Seedream batch: {_tally.WhatIfRequests} request(s), up to {_tally.WhatIfImages} billed image(s), estimated cost up to " +
+                              $"{PriceRule.Money(_tally.WhatIfCost)} at list price{unpriced}" +
+                              (_tally.RecalledImages > 0 ? $"; {_tally.RecalledImages} image(s) from the checkpoint cost nothing." : "."),
+                              "", "");
+            }
+        }
+
+        protected override void OnStopping() => WriteSummary();
 
         protected override void OnProgressTick()
         {
@@ -253,6 +556,8 @@ namespace Seedream.Commands
             {
                 WriteProgress(Progress.Completed(ProgressActivityId, "Seedream: generating images"));
             }
+
+            WriteSummary();
         }
 
         private bool IsBound(string parameter) => MyInvocation.BoundParameters.ContainsKey(parameter);
@@ -285,20 +590,22 @@ namespace Seedream.Commands
         /// </summary>
         private ModelChoice ResolveModel(SeedreamCatalog catalog)
         {
-            if (IsBound(nameof(Model)) && string.IsNullOrWhiteSpace(Model))
+            if (IsBound(nameof(Model)) && !PerItem(nameof(Model)) && string.IsNullOrWhiteSpace(Model))
             {
                 StopWithError(SeedreamErrors.InvalidParameterRecord(nameof(Model),
                     $"the model must not be empty; leave -Model out for {ProviderInfo.Name}'s default ({ProviderInfo.DefaultModel}), or name one: {catalog.NamesOn(ProviderInfo, _ => true)}.", Model));
             }
 
-            ModelChoice choice = string.IsNullOrWhiteSpace(Model) ? catalog.Default(ProviderInfo) : catalog.Choose(Model!, ProviderInfo);
-            if (_warnedModel)
+            bool given = Given(nameof(Model), Model);
+            ModelChoice choice = !given ? catalog.Default(ProviderInfo) : catalog.Choose(Model!, ProviderInfo);
+
+            // Said once per model: a batch whose rows name their own models hears about each of them.
+            if (!_warnedModels.Add(given ? Model!.Trim() : ""))
             {
                 return choice;
             }
 
-            _warnedModel = true;
-            WriteVerbose(string.IsNullOrWhiteSpace(Model)
+            WriteVerbose(!given
                 ? $"No -Model: {ProviderInfo.Name}'s default is {choice.Model?.Family}, sent as {choice.WireId}."
                 : choice.Description);
             if (choice.Model is null)

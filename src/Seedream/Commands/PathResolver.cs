@@ -169,6 +169,26 @@ namespace Seedream.Commands
             return cmdlet.SessionState.Drive.GetAll().Any(d => string.Equals(d.Name, drive, StringComparison.OrdinalIgnoreCase));
         }
 
+        /// <summary>
+        /// A file an output parameter names, taken literally (it need not exist yet; its folder is created when it is
+        /// written). Refuses a folder and other providers.
+        /// </summary>
+        public static string ResolveOutputFile(PSCmdlet cmdlet, string path, string parameterName)
+        {
+            if (string.IsNullOrWhiteSpace(path))
+            {
+                throw Refuse(parameterName, "must not be empty; give the path of a file.");
+            }
+
+            string file = ResolveLiteral(cmdlet, path, parameterName);
+            if (Directory.Exists(file))
+            {
+                throw Refuse(parameterName, $"'{path}' is a folder; give the path of a file.");
+            }
+
+            return file;
+        }
+
         private static string ResolveLiteral(PSCmdlet cmdlet, string path, string parameterName)
         {
             string resolved;

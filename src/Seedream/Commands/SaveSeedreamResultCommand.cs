@@ -78,6 +78,13 @@ namespace Seedream.Commands
         [Parameter]
         public SwitchParameter NoProvenance { get; set; }
 
+        /// <summary>The checkpoint journal: each file saved is recorded, and images it records as saved (the file still there) are skipped.</summary>
+        [Parameter]
+        public string? CheckpointPath { get; set; }
+
+        private Checkpoint.CheckpointJournal? _journal;
+        private int _skipped;
+
         protected override int ThrottleLimitValue => ThrottleLimit;
 
         /// <summary>Downloads of the simulator's own URLs are answered by the simulator (made on the pipeline thread at the first); others go out.</summary>
@@ -105,6 +112,31 @@ namespace Seedream.Commands
             {
                 ThrowTerminatingError(SeedreamErrors.InvalidParameterRecord(nameof(NoProvenance), $"-NoProvenance cannot be combined with -Provenance {Provenance}.", Provenance));
             }
+
+            if (CheckpointPath != null)
+            {
+                _journal = Checkpoints.Open(this, CheckpointPath);
+            }
+        }
+
+        /// <summary>An image the checkpoint records as saved, its file still there: not saved again (-PassThru writes the file).</summary>
+        private bool SkipSaved(SeedreamImage image, string key)
+        {
+            if (_journal?.FindFile(key) is { } saved && File.Exists(saved.File))
+            {
+                _skipped++;
+                WriteInOrder(sink =>
+                {
+                    sink.WriteVerbose($"Checkpoint: image {image.Index} of '{image.Prompt}' is already saved as {System.IO.Path.GetFileName(saved.File)}; not saved again.");
+                    if (PassThru.IsPresent)
+                    {
+                        sink.WriteObject(cmdlet => PathResolver.GetItem(cmdlet, saved.File));
+                    }
+                }, image);
+                return true;
+            }
+
+            return false;
         }
 
         protected override void ProcessRecord()
@@ -112,6 +144,12 @@ namespace Seedream.Commands
             foreach (SeedreamImage image in InputObject)
             {
                 if (image is null)
+                {
+                    continue;
+                }
+
+                string key = Checkpoint.CheckpointJournal.ImageKey(image.RequestHash, image.Index, image.Url, image.ImageBytes);
+                if (SkipSaved(image, key))
                 {
                     continue;
                 }
@@ -158,11 +196,11 @@ namespace Seedream.Commands
 
                 _filesQueued++;
                 RequestProgress();
-                StartWork((sink, token) => SaveAsync(image, baseName, expected, sink, token), image);
+                StartWork((sink, token) => SaveAsync(image, baseName, expected, key, sink, token), image);
             }
         }
 
-        private async Task SaveAsync(SeedreamImage image, string baseName, string expected, WorkSink sink, CancellationToken cancellationToken)
+        private async Task SaveAsync(SeedreamImage image, string baseName, string expected, string key, WorkSink sink, CancellationToken cancellationToken)
         {
             string temporary = System.IO.Path.Combine(_folder, $".{baseName}.{Guid.NewGuid():N}.partial");
             var counter = new DownloadCounter();
@@ -218,7 +256,20 @@ namespace Seedream.Commands
                     return;
                 }
 
-                sink.WriteVerbose($"Saved image {image.Index} ({new FileInfo(final).Length:N0} bytes) to {final}, {recorded}.");
+                long length = new FileInfo(final).Length;
+                sink.WriteVerbose($"Saved image {image.Index} ({length:N0} bytes) to {final}, {recorded}.");
+                if (_journal != null && key.Length > 0)
+                {
+                    try
+                    {
+                        _journal.RecordFile(new Checkpoint.CheckpointFile { Key = key, File = final, Length = length, At = DateTimeOffset.UtcNow });
+                    }
+                    catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+                    {
+                        sink.WriteWarning($"Could not write to the checkpoint '{System.IO.Path.GetFileName(_journal.Path)}': {ex.Message} A re-run would save this image again.");
+                    }
+                }
+
                 if (PassThru.IsPresent)
                 {
                     sink.WriteObject(cmdlet => PathResolver.GetItem(cmdlet, final));
@@ -332,6 +383,11 @@ namespace Seedream.Commands
             if (Progress.Shown)
             {
                 WriteProgress(Progress.Completed(ProgressActivityId, "Seedream: saving images"));
+            }
+
+            if (_journal != null)
+            {
+                WriteVerbose($"Checkpoint: {StartedItems} image(s) saved or attempted, {_skipped} skipped as already saved.");
             }
         }
 

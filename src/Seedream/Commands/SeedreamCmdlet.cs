@@ -27,6 +27,10 @@ namespace Seedream.Commands
         private int _running;
         private bool _disposed;
         private ErrorRecord? _stopError;
+        private ActionPreferenceStopException? _preferenceStop;
+        private ErrorRecord? _heldError;
+        private bool? _errorsStop;
+        private bool _stopNoted;
 
         /// <summary>How many work items may run at once; derived cmdlets set it from -ThrottleLimit.</summary>
         protected virtual int ThrottleLimitValue => 1;
@@ -69,18 +73,69 @@ namespace Seedream.Commands
             }
         }
 
+        /// <summary>
+        /// Called on the pipeline thread once, just before the command stops with a terminating error (a batch-stopping
+        /// failure, or a non-terminating error made terminating by -ErrorAction Stop), after everything already paid
+        /// for was written. Not called on Ctrl+C.
+        /// </summary>
+        protected virtual void OnStopping()
+        {
+        }
+
         /// <summary>Stops the command with <paramref name="record"/> once the work already started has finished and been written.</summary>
         protected void StopWithError(ErrorRecord record)
         {
             _stopError ??= record;
             Drain(untilRunningBelow: null);
+            NoteStopping();
             ThrowTerminatingError(_stopError);
         }
 
-        /// <summary>Starts a work item; returns once fewer than the throttle limit are running.</summary>
-        protected void StartWork(Func<WorkSink, CancellationToken, Task> work, object? target)
+        /// <summary>
+        /// A non-terminating error for one input item, written in input order (after the output of the items before it),
+        /// as a work item that sends nothing. The batch goes on; -ErrorAction Stop makes it terminating once the work
+        /// already started has been written.
+        /// </summary>
+        protected void WriteItemError(ErrorRecord record)
+        {
+            if (ErrorsStop)
+            {
+                // Known before its item started: under Stop nothing after it may start. Held now, it is written (and
+                // stops the command) once the items before it are written.
+                EmitError(record);
+                Drain(untilRunningBelow: null);
+                return;
+            }
+
+            WriteInOrder(sink => sink.WriteError(record), record.TargetObject);
+        }
+
+        /// <summary>Writes what <paramref name="produce"/> says, in input order, as a work item that needs no task (recorded results, item errors).</summary>
+        protected void WriteInOrder(Action<WorkSink> produce, object? target)
         {
             var item = new WorkItem(this, target);
+            produce(item.Sink);
+            item.Task = Task.CompletedTask;
+            _pending.Enqueue(item);
+            Drain(untilRunningBelow: Math.Max(1, ThrottleLimitValue));
+        }
+
+        private void NoteStopping()
+        {
+            if (!_stopNoted)
+            {
+                _stopNoted = true;
+                OnStopping();
+            }
+        }
+
+        /// <summary>
+        /// Starts a work item; returns once fewer than the throttle limit are running. <paramref name="modelPerItem"/>: the
+        /// item names its own model (from the pipeline), so a model the server does not know fails that item alone.
+        /// </summary>
+        protected void StartWork(Func<WorkSink, CancellationToken, Task> work, object? target, bool modelPerItem = false)
+        {
+            var item = new WorkItem(this, target) { ModelPerItem = modelPerItem };
             Interlocked.Increment(ref _running);
             StartedItems++;
             item.Task = Task.Run(() => work(item.Sink, _stop.Token));
@@ -108,18 +163,18 @@ namespace Seedream.Commands
                 while (_pending.Count > 0)
                 {
                     WorkItem head = _pending.Peek();
-                    head.WriteQueued(this);
+                    WriteGuarded(() => head.WriteQueued(this));
                     if (!head.Task!.IsCompleted)
                     {
                         break;
                     }
 
-                    head.WriteQueued(this);
+                    WriteGuarded(() => head.WriteQueued(this));
                     _pending.Dequeue();
                     CompletedItems++;
                     if (head.Task.IsFaulted && !head.StoppedTheBatch)
                     {
-                        ReportFailure(head.Task.Exception!.GetBaseException(), head.Target);
+                        WriteGuarded(() => ReportFailure(head.Task.Exception!.GetBaseException(), head.Target, head.ModelPerItem));
                     }
                 }
 
@@ -131,7 +186,21 @@ namespace Seedream.Commands
 
                 if (_stopError != null && _pending.Count == 0)
                 {
+                    NoteStopping();
                     ThrowTerminatingError(_stopError);
+                }
+
+                if (_heldError != null && _pending.Count == 0)
+                {
+                    // -ErrorAction Stop: the first error, written once everything already paid for is out (it throws).
+                    NoteStopping();
+                    WriteError(_heldError);
+                }
+
+                if (_preferenceStop != null && _pending.Count == 0)
+                {
+                    NoteStopping();
+                    throw _preferenceStop;
                 }
 
                 // The running count is taken before the head is looked at: if the head finishes in between, it is
@@ -145,12 +214,12 @@ namespace Seedream.Commands
                 // A batch-stopping failure behind a head still running is acted on now, not once it reaches the head:
                 // otherwise every slot it frees starts another request that would fail the same way. Looked for after
                 // the running count, so an item counted as finished is seen here too.
-                if (_stopError is null)
+                if (_stopError is null && _preferenceStop is null && _heldError is null)
                 {
                     NoteEarlyBatchStop();
                 }
 
-                bool done = untilRunningBelow is int limit && _stopError is null
+                bool done = untilRunningBelow is int limit && _stopError is null && _preferenceStop is null && _heldError is null
                     ? running < limit && _pending.Count < limit * 2
                     : _pending.Count == 0;
                 if (done)
@@ -190,7 +259,32 @@ namespace Seedream.Commands
             }
         }
 
-        private void ReportFailure(Exception exception, object? target)
+        /// <summary>
+        /// Runs writes to the pipeline. Under -ErrorAction Stop a WriteError throws: the first such error is kept and thrown
+        /// once every item already started has been written (those requests are sent and may be billed), and no new item
+        /// starts; later errors are not written.
+        /// </summary>
+        private void WriteGuarded(Action write)
+        {
+            try
+            {
+                write();
+            }
+            catch (ActionPreferenceStopException ex)
+            {
+                if (_preferenceStop is null && _stopError is null)
+                {
+                    _preferenceStop = ex;
+                    int waiting = _pending.Count(item => !item.Task!.IsCompleted);
+                    if (waiting > 0)
+                    {
+                        WriteVerbose($"Stopping (-ErrorAction Stop): no further request is sent; waiting for the {waiting} already sent.");
+                    }
+                }
+            }
+        }
+
+        private void ReportFailure(Exception exception, object? target, bool modelPerItem)
         {
             if (exception is OperationCanceledException && _stop.IsCancellationRequested)
             {
@@ -198,21 +292,50 @@ namespace Seedream.Commands
             }
 
             ErrorRecord record = SeedreamErrors.FromException(exception, target);
-            if (SeedreamErrors.StopsTheBatch(exception) && _stopError is null)
+            if (SeedreamErrors.StopsTheBatch(exception, modelPerItem) && _stopError is null)
             {
                 // Every further item would fail the same way: stop, once the work already sent is written.
                 StopTheBatch(record);
                 return;
             }
 
-            WriteError(record);
+            EmitError(record);
         }
+
+        /// <summary>
+        /// Writes a non-terminating error. Under -ErrorAction Stop (where WriteError would end the command at once and the
+        /// answers already sent, maybe billed, would never be written) the first error is held: no new item starts, the
+        /// items already started are written, and then the error is written, which stops the command as Stop asks.
+        /// </summary>
+        private void EmitError(ErrorRecord record)
+        {
+            if (!ErrorsStop)
+            {
+                WriteError(record);
+                return;
+            }
+
+            if (_heldError is null && _stopError is null)
+            {
+                _heldError = record;
+                int waiting = _pending.Count(item => !item.Task!.IsCompleted);
+                if (waiting > 0)
+                {
+                    WriteVerbose($"Stopping (-ErrorAction Stop) after: {record.Exception.Message} No further request is sent; waiting for the {waiting} already sent.");
+                }
+            }
+        }
+
+        private bool ErrorsStop => _errorsStop ??=
+            LanguagePrimitives.TryConvertTo(
+                MyInvocation.BoundParameters.TryGetValue("ErrorAction", out object? action) ? action : GetVariableValue("ErrorActionPreference"),
+                out ActionPreference preference) && preference == ActionPreference.Stop;
 
         private void NoteEarlyBatchStop()
         {
             foreach (WorkItem item in _pending)
             {
-                if (item.Task!.IsFaulted && SeedreamErrors.StopsTheBatch(item.Task.Exception!.GetBaseException()))
+                if (item.Task!.IsFaulted && SeedreamErrors.StopsTheBatch(item.Task.Exception!.GetBaseException(), item.ModelPerItem))
                 {
                     item.StoppedTheBatch = true;
                     StopTheBatch(SeedreamErrors.FromException(item.Task.Exception.GetBaseException(), item.Target));
@@ -269,7 +392,7 @@ namespace Seedream.Commands
             /// <summary>Writes what <paramref name="produce"/> makes on the pipeline thread, for objects that need the session (provider items).</summary>
             public void WriteObject(Func<PSCmdlet, object> produce) => PostOrdered(c => c.WriteObject(produce((PSCmdlet)c)));
 
-            public void WriteError(ErrorRecord record) => PostOrdered(c => c.WriteError(record));
+            public void WriteError(ErrorRecord record) => PostOrdered(c => ((SeedreamCmdlet)c).EmitError(record));
 
             public void WriteVerbose(string text) => PostNow(c => c.WriteVerbose(text));
 
@@ -307,11 +430,28 @@ namespace Seedream.Commands
             /// <summary>Its failure is already the command's stop error (seen before it reached the head).</summary>
             public bool StoppedTheBatch { get; set; }
 
+            /// <summary>The item's model came from the pipeline: an unknown model (404) fails this item, not the batch.</summary>
+            public bool ModelPerItem { get; set; }
+
+            /// <summary>Writes what is queued; when -ErrorAction Stop makes an error throw, the rest is still written and the first such exception thrown after.</summary>
             public void WriteQueued(Cmdlet cmdlet)
             {
+                ActionPreferenceStopException? stop = null;
                 while (_ordered.TryDequeue(out Action<Cmdlet>? write))
                 {
-                    write(cmdlet);
+                    try
+                    {
+                        write(cmdlet);
+                    }
+                    catch (ActionPreferenceStopException ex)
+                    {
+                        stop ??= ex;
+                    }
+                }
+
+                if (stop != null)
+                {
+                    throw stop;
                 }
             }
         }

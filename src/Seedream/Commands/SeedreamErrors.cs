@@ -113,9 +113,13 @@ namespace Seedream.Commands
             return id == "Seedream.ApiError" ? ErrorCategory.InvalidResult : category;
         }
 
-        /// <summary>Failures that every further item would hit too (wrong key, no access, unknown model, quota gone): stop the batch.</summary>
-        public static bool StopsTheBatch(Exception exception) =>
-            exception is SeedreamApiException { StatusCode: 401 or 403 or 404 } ||
+        /// <summary>
+        /// Failures that every further item would hit too (wrong key, no access, quota gone, and an unknown model when the
+        /// whole call names it): stop the batch. A 404 for a model one pipeline item named is that item's failure alone.
+        /// </summary>
+        public static bool StopsTheBatch(Exception exception, bool modelPerItem = false) =>
+            exception is SeedreamApiException { StatusCode: 401 or 403 } ||
+            (!modelPerItem && exception is SeedreamApiException { StatusCode: 404 }) ||
             exception is SeedreamApiException { ErrorCode: "QuotaExceeded" or "SetLimitExceeded" or "AccountOverdueError" };
 
         private static (string, ErrorCategory) Classify(int status, string? code)

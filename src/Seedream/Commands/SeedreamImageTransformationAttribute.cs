@@ -43,18 +43,29 @@ namespace Seedream.Commands
     /// </summary>
     public sealed class SeedreamImageInputTransformationAttribute : ArgumentTransformationAttribute
     {
+        /// <summary>The properties of a piped row that name its images, in the order they are looked for.</summary>
+        private static readonly string[] RowColumns = { "Image", "Url", "FullName", "Path" };
+
         public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
         {
             object? value = inputData is PSObject wrapped ? wrapped.BaseObject : inputData;
             if (value is IList list && !(value is byte[]))
             {
-                var items = new object?[list.Count];
-                for (int i = 0; i < list.Count; i++)
+                var items = new List<object?>(list.Count);
+                foreach (object? entry in list)
                 {
-                    items[i] = Convert(list[i]);
+                    object? converted = Convert(entry);
+                    if (converted is SeedreamImageInput[] row)
+                    {
+                        items.AddRange(row);
+                    }
+                    else
+                    {
+                        items.Add(converted);
+                    }
                 }
 
-                return items;
+                return items.ToArray();
             }
 
             return Convert(inputData);
@@ -79,13 +90,45 @@ namespace Seedream.Commands
                     return item;
             }
 
+            PSObject bag = PSObject.AsPSObject(item!);
+            if (!SeedreamImageConverter.IsDeserializedResult(bag) && bag.Properties["ImageBytes"] is null && bag.Properties["PSPath"] is null && RowImages(bag) is SeedreamImageInput[] row)
+            {
+                return row;
+            }
+
             if (SeedreamImageConverter.TryRebuild(item) is SeedreamImage rebuilt)
             {
                 return new SeedreamImageInput(rebuilt);
             }
 
-            PSObject bag = PSObject.AsPSObject(item!);
-            return bag.Properties["PSPath"] != null && bag.Properties["Url"] is null ? item : SeedreamImageInput.Other(item!);
+            // Any other object with a PSPath (Get-Item of a file, Select-Object PSPath, Get-SeedreamImageInfo) is that file,
+            // taken literally. Binding by property name alone cannot be relied on for these: once the per-request
+            // parameters bind by property name, PowerShell keeps piped objects in the default (-Image) parameter set.
+            if (bag.Properties["PSPath"]?.Value is object psPath && bag.Properties["Url"] is null)
+            {
+                return value is SeedreamImageInfo info ? new SeedreamImageInput(info) : new SeedreamImageInput(PSObject.AsPSObject(psPath).BaseObject.ToString() ?? "");
+            }
+
+            return SeedreamImageInput.Other(item!);
+        }
+
+        /// <summary>A row (Import-Csv, an object): its Image column (or Url, FullName, Path) holds one path or URL, or several separated by ';'.</summary>
+        private static SeedreamImageInput[]? RowImages(PSObject bag)
+        {
+            foreach (string name in RowColumns)
+            {
+                if (bag.Properties[name]?.Value is object cell && !(cell is PSObject p && p.BaseObject is null))
+                {
+                    object plain = cell is PSObject w ? w.BaseObject : cell;
+                    if (plain is string text)
+                    {
+                        string[] parts = text.Split(';').Select(part => part.Trim()).Where(part => part.Length > 0).ToArray();
+                        return parts.Length == 0 ? new[] { new SeedreamImageInput(text) } : parts.Select(part => new SeedreamImageInput(part)).ToArray();
+                    }
+                }
+            }
+
+            return null;
         }
     }
 
@@ -146,6 +189,8 @@ namespace Seedream.Commands
 
             return image;
         }
+
+        internal static bool IsDeserializedResult(PSObject bag) => bag.TypeNames.Contains(DeserializedTypeName);
 
         private static bool IsResultBag(PSObject? value) =>
             value != null && (value.TypeNames.Contains(DeserializedTypeName) || LooksLikeResult(value)) && !(value.BaseObject is SeedreamImage);
