@@ -144,6 +144,16 @@ Set-Location '$folder'
             (Get-SeedreamImageInfo -LiteralPath ($real | Save-SeedreamResult -Path (Join-Path $TestDrive 'real') -PassThru).FullName).IsSimulated | Should -BeFalse
         }
 
+        It 'a result recalled from a checkpoint is still simulated, and saves through the simulator' {
+            $journal = Join-Path $TestDrive 'run.jsonl'
+            $first = New-SeedreamImage -Provider Simulator -Prompt 'a checkpointed fox' -CheckpointPath $journal
+            $again = New-SeedreamImage -Provider Simulator -Prompt 'a checkpointed fox' -CheckpointPath $journal
+            $again.FromCheckpoint | Should -BeTrue
+            $again.IsSimulated | Should -BeTrue
+            $again.Url | Should -Be $first.Url
+            @($again | Save-SeedreamResult -Path (Join-Path $TestDrive 'recalled') -PassThru) | Should -HaveCount 1
+        }
+
         It 'needs no key: Connect-Seedream -Provider Simulator warns of none and the next calls need none' {
             Connect-Seedream -Provider Simulator -WarningVariable warnings -WarningAction SilentlyContinue
             $warnings | Should -BeNullOrEmpty
@@ -170,6 +180,9 @@ Set-Location '$folder'
             $null = New-Item -ItemType Directory $folder, (Join-Path $folder 'photos')
             foreach ($name in 'person.png', 'jacket.png', 'style.png') { $null = New-TestImageFile -Path (Join-Path $folder $name) }
             $null = [IO.File]::WriteAllBytes((Join-Path $folder 'photos/beach.jpg'), (New-SeedreamImage -Provider Simulator -Prompt 'a beach' -ResponseFormat Base64Json).ImageBytes)
+            # The CSV files the batch recipes read, with the columns the README names.
+            Set-Content (Join-Path $folder 'shots.csv') "Prompt,Model,Size,MaxImages`na red fox in snow,4.0,1K,2`na lighthouse at dusk,,,"
+            Set-Content (Join-Path $folder 'edits.csv') "Image,Prompt`n./person.png,make it a watercolor`n./jacket.png;./style.png,the jacket in the style of image 2"
             $module = (Get-Module Seedream).Path | Split-Path
             # The module is imported already; Invoke-Item would open a browser.
             $code = ($Code -split '\r?\n' | Where-Object { $_ -notmatch '^\s*Import-Module' }) -join "`n"

@@ -464,6 +464,7 @@ namespace Seedream.Commands
                     RequestHash = identity,
                     SavedFile = saved ? file : null,
                     FromCheckpoint = true,
+                    IsSimulated = ProviderInfo.IsSimulated, // the identity names the provider: recalled under the one that made it
                 });
             }
 
