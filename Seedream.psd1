@@ -14,6 +14,7 @@
     CmdletsToExport        = @(
         'New-SeedreamImage'
         'Edit-SeedreamImage'
+        'Split-SeedreamImage'
         'Save-SeedreamResult'
         'Get-SeedreamModel'
         'Connect-Seedream'

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Seedream.Api;
 
 namespace Seedream
@@ -53,6 +54,29 @@ namespace Seedream
         public SeedreamRequest? Request { get; set; }
 
         /// <summary>
+        /// A layer's place in the stack of a layer decomposition (Split-SeedreamImage): 0 is the base image, higher lies
+        /// above. Null for images that are not layers.
+        /// </summary>
+        public int? ZIndex { get; set; }
+
+        /// <summary>Where a layer sits on the base image, in pixels (right and bottom exclusive), with the 0..1000 form; the base image covers the whole canvas.</summary>
+        public SeedreamBoundingBox? BoundingBox { get; set; }
+
+        /// <summary>The layer's short name as the model gives it (logo, headline); "base" for the base image when it has none.</summary>
+        public string? LayerName { get; set; }
+
+        /// <summary>The model's description of the layer.</summary>
+        public string? LayerDescription { get; set; }
+
+        /// <summary>The same for every layer of one answer (one decomposed image), different for every other answer.</summary>
+        public string? LayerSetId { get; set; }
+
+        /// <summary>How many images (the base and its layers) of the layer set reached the pipeline.</summary>
+        public int? LayerCount { get; set; }
+
+        public bool IsLayer => ZIndex != null;
+
+        /// <summary>
         /// What a checkpoint (-CheckpointPath) knows the request by: the SHA-256 of its canonical body (model, prompt,
         /// options, references by content hash). The same for every image of one request.
         /// </summary>
@@ -83,5 +107,38 @@ namespace Seedream
             : null;
 
         public override string ToString() => Url ?? $"{Model} image {Index} ({Size}, {ImageBytes?.Length ?? 0:N0} bytes inline)";
+    }
+
+    /// <summary>
+    /// A layer's box on its base image: left, top, right, bottom in pixels, right and bottom exclusive (so Width is
+    /// Right - Left), as the API's bounding_box.absolute; <see cref="Normalized"/> is the same box on a 0..1000 scale.
+    /// </summary>
+    public sealed class SeedreamBoundingBox
+    {
+        public int Left { get; set; }
+        public int Top { get; set; }
+        public int Right { get; set; }
+        public int Bottom { get; set; }
+        public int Width => Right - Left;
+        public int Height => Bottom - Top;
+
+        /// <summary>bounding_box.normalized: the box with the canvas as 0..1000 on each axis; null when the answer did not give it.</summary>
+        public SeedreamBoundingBox? Normalized { get; set; }
+
+        /// <summary>"left,top,right,bottom", as provenance records and checkpoints write it.</summary>
+        public override string ToString() => string.Join(",", Left, Top, Right, Bottom);
+
+        /// <summary>A box from its "left,top,right,bottom" text (and the normalised one); null when the text is not four whole numbers.</summary>
+        public static SeedreamBoundingBox? Parse(string? pixels, string? normalized = null)
+        {
+            string[] parts = (pixels ?? "").Split(',');
+            var edges = new int[4];
+            if (parts.Length != 4 || !parts.Select((p, i) => int.TryParse(p, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out edges[i])).All(ok => ok))
+            {
+                return null;
+            }
+
+            return new SeedreamBoundingBox { Left = edges[0], Top = edges[1], Right = edges[2], Bottom = edges[3], Normalized = normalized is null ? null : Parse(normalized) };
+        }
     }
 }

@@ -40,6 +40,12 @@ namespace Seedream
         public bool Stream { get; set; }
         public PromptOptimizationMode? OptimizePromptMode { get; set; }
         public ThinkingMode? Thinking { get; set; }
+
+        /// <summary>background as sent (Auto, Transparent, Opaque); null when not sent.</summary>
+        public SeedreamBackground? Background { get; set; }
+
+        /// <summary>The request was a layer decomposition (Split-SeedreamImage).</summary>
+        public bool LayerDecomposition { get; set; }
         public Hashtable? AdditionalBody { get; set; }
 
         /// <summary>The references to send again: URLs as they were sent, local files by their path where a file of the same name and SHA-256 is found; null without references or when one cannot be found.</summary>

@@ -81,6 +81,12 @@ namespace Seedream
         /// <summary>optimize_prompt_options.thinking (enabled, disabled); null when not sent.</summary>
         public string? Thinking { get; set; }
 
+        /// <summary>background (auto, transparent, opaque); null when not sent.</summary>
+        public string? Background { get; set; }
+
+        /// <summary>layer_decomposition: the request asked for the base image and its layers.</summary>
+        public bool LayerDecomposition { get; set; }
+
         /// <summary>-AdditionalBody as JSON, every string over 96 characters shortened (so no payload is kept); null when none.</summary>
         public string? AdditionalBody { get; set; }
 
@@ -105,6 +111,8 @@ namespace Seedream
                 Stream = request.Stream,
                 OptimizePromptMode = request.OptimizePromptMode,
                 Thinking = request.Thinking,
+                Background = request.Background,
+                LayerDecomposition = request.LayerDecomposition,
                 AdditionalBody = request.AdditionalBody is null ? null : RequestBodyWriter.ValueToDisplayJson(request.AdditionalBody),
                 EstimatedCostPerImage = model?.Offers.FirstOrDefault(o => o.Provider.Name == provider)?.Price.ImagePrice(RequestRules.PixelsOf(request.Size, model)),
                 References = references.Select(r => r.Reference).ToArray(),

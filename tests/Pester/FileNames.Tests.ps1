@@ -138,7 +138,7 @@ Describe 'File names' {
             $refusal = Get-Refusal { New-SeedreamImage -Prompt 'x' | Save-SeedreamResult -Path $folder -NameTemplate $Template }
             $refusal.FullyQualifiedErrorId | Should -BeLike 'Seedream.InvalidParameter,*'
             $token = [regex]::Match($Template, '\{[^{}]*\}').Value
-            $refusal.Exception.Message | Should -Match ("^Parameter -NameTemplate: '" + [regex]::Escape($token) + "' is not a name template token$Hint; the tokens are \{created\} \{id\} \{index\} \{model\} \{prompt\} \{width\} \{height\}\.$")
+            $refusal.Exception.Message | Should -Match ("^Parameter -NameTemplate: '" + [regex]::Escape($token) + "' is not a name template token$Hint; the tokens are \{created\} \{id\} \{index\} \{model\} \{prompt\} \{width\} \{height\} \{z\} \{layer\}\.$")
             Test-Path -LiteralPath $folder | Should -BeFalse
             @(Get-FakeRequest $Fake -Target download) | Should -HaveCount 0
         }

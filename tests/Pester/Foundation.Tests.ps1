@@ -14,7 +14,7 @@ Describe 'Foundation' {
         It 'exports exactly the documented cmdlets' {
             $names = (Get-Command -Module Seedream).Name | Sort-Object
             $names | Should -Be @('Connect-Seedream', 'Disconnect-Seedream', 'Edit-SeedreamImage', 'Export-SeedreamGallery', 'Get-SeedreamConnection',
-                'Get-SeedreamImageInfo', 'Get-SeedreamModel', 'New-SeedreamImage', 'Save-SeedreamResult')
+                'Get-SeedreamImageInfo', 'Get-SeedreamModel', 'New-SeedreamImage', 'Save-SeedreamResult', 'Split-SeedreamImage')
         }
 
         It 'ships a valid manifest for Desktop and Core, without PowerShell''s own assemblies' {

@@ -95,6 +95,9 @@ Describe 'Help' {
                 foreach ($name in 'photo.png', 'person.png', 'jacket.png', 'style.png', 'photos/beach.png', 'photos/city.png', 'products/mug.png', 'products/lamp.png') {
                     $null = New-TestImageFile -Path (Join-Path $work $name)
                 }
+                # Layer decomposition takes images of at least 512x512.
+                $null = New-Item -ItemType Directory -Path (Join-Path $work 'posters')
+                foreach ($name in 'poster.png', 'posters/poster-a.png') { $null = New-TestImageFile -Path (Join-Path $work $name) -Width 1200 -Height 900 }
                 $work
             }
 

@@ -80,6 +80,40 @@ namespace Seedream.DesktopTests
         }
 
         [Fact]
+        public async Task A_LayerDecomposition_ReadsItsLayersAndTheirAlpha()
+        {
+            // A data URI of a 1024x768 PNG (its header is enough for the fake's checks); size auto follows it.
+            byte[] png = new byte[33];
+            new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 4, 0, 0, 0, 3, 0, 8, 2 }.CopyTo(png, 0);
+            var client = new SeedreamClient(ClientTests.Http, new ClientOptions { BaseUri = _fake.ApiV1, ApiKey = FakeApi.Key });
+            var request = new GenerationRequest
+            {
+                Model = "seedream-5-0-flash-260915",
+                Prompt = "",
+                Images = new[] { "data:image/png;base64," + Convert.ToBase64String(png) },
+                Size = "auto",
+                ResponseFormat = ResponseFormats.Base64Json,
+                LayerDecomposition = true,
+                SequenceField = false,
+            };
+            GenerationResult result = await client.GenerateAsync(request, null, CancellationToken.None);
+
+            Assert.True(result.Images.Count >= 2);
+            Assert.Equal(Enumerable.Range(0, result.Images.Count).Select(i => (int?)i), result.Images.Select(i => i.ZIndex).OrderBy(z => z));
+            Assert.True(ImageHeaderReader.TryRead(result.Images[0].Bytes!, out ImageHeader baseHeader, out _));
+            Assert.Equal((1024, 768), (baseHeader.Width, baseHeader.Height));
+            foreach (GeneratedImage layer in result.Images.Skip(1))
+            {
+                int[] box = layer.BoundingBox!;
+                Assert.Equal(4, layer.NormalizedBoundingBox!.Length);
+                Assert.True(ImageHeaderReader.TryRead(layer.Bytes!, out ImageHeader header, out _));
+                Assert.Equal((box[2] - box[0], box[3] - box[1]), (header.Width, header.Height));
+                Assert.True(ImageHeaderReader.PngHasAlpha(layer.Bytes!));
+                Assert.False(string.IsNullOrEmpty(layer.LayerName));
+            }
+        }
+
+        [Fact]
         public async Task TheFakesImages_ReadAsWhatTheySay()
         {
             var client = new SeedreamClient(ClientTests.Http, new ClientOptions { BaseUri = _fake.ApiV1, ApiKey = FakeApi.Key });

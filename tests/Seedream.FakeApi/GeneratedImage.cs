@@ -1,9 +1,16 @@
 namespace Seedream.FakeApi;
 
+/// <summary>A slot's place in a layer decomposition: z_index (0 = the base), and for layers the box on the base, a name and a description.</summary>
+internal sealed record LayerInfo(int ZIndex, int[]? Box, int[]? NormalizedBox, string? Name, string? Description);
+
 /// <summary>One output slot: a success (url or base64) or a failure.</summary>
-internal sealed record GeneratedImage(int Index, int Width, int Height, string? Url, byte[]? Bytes, ApiError? Error)
+internal sealed record GeneratedImage(int Index, int Width, int Height, string? Url, byte[]? Bytes, ApiError? Error, LayerInfo? Layer = null)
 {
     public bool Succeeded => Error is null;
+
+    /// <summary>The slot's own format where it differs from the request's (a layer is always PNG).</summary>
+    public ImageFormat? Format { get; init; }
+
     public string SizeText => $"{Width}x{Height}";
 }
 

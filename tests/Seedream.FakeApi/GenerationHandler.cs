@@ -96,17 +96,34 @@ internal sealed class GenerationHandler(ServerState state)
                 images.Add(new GeneratedImage(i, request.Width, request.Height, null, null, new ApiError(400, failureCode, message)));
                 continue;
             }
-            var bytes = state.Images.Get(request.Width, request.Height, request.Format, padding);
+            // A decomposition's slot 0 is the base image (the request's size and format); each further slot a layer: a
+            // transparent PNG exactly the size of its box on the base. A transparent background is a PNG with alpha too.
+            // The contract does not promise slots in stacking order: the fake sends the layers top first (the base stays slot 0).
+            var layer = request.LayerDecomposition ? LayerOf(i == 0 ? 0 : request.LayerCount + 1 - i, request.Width, request.Height) : null;
+            var format = layer is { ZIndex: > 0 } ? ImageFormat.Png : request.Format;
+            var (width, height) = layer?.Box is { } box ? (box[2] - box[0], box[3] - box[1]) : (request.Width, request.Height);
+            var alpha = layer is { ZIndex: > 0 } || request.Background == "transparent";
+            var bytes = state.Images.Get(width, height, format, padding, alpha);
             string? url = null;
             if (!request.Base64Response)
             {
-                var file = state.Files.Add(request.Format, bytes);
+                var file = state.Files.Add(format, bytes);
                 var signature = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-                url = $"{root}files/{file.Id}.{ImageFactory.Extension(request.Format)}?X-Tos-Signature={signature}&X-Tos-Expires=86400";
+                url = $"{root}files/{file.Id}.{ImageFactory.Extension(format)}?X-Tos-Signature={signature}&X-Tos-Expires=86400";
             }
-            images.Add(new GeneratedImage(i, request.Width, request.Height, url, request.Base64Response ? bytes : null, null));
+            images.Add(new GeneratedImage(i, width, height, url, request.Base64Response ? bytes : null, null, layer) { Format = format });
         }
         return images;
+    }
+
+    /// <summary>Layer <paramref name="z"/> of a decomposition of a <paramref name="width"/> x <paramref name="height"/> base: z_index, box, name, description.</summary>
+    private static LayerInfo LayerOf(int z, int width, int height)
+    {
+        if (z == 0) return new LayerInfo(0, null, null, null, null);
+        var plan = ModelCatalog.LayerPlan[z - 1];
+        int[] box = [width * plan.Left / 10, height * plan.Top / 8, width * plan.Right / 10, height * plan.Bottom / 8];
+        int[] normalized = [box[0] * 1000 / width, box[1] * 1000 / height, box[2] * 1000 / width, box[3] * 1000 / height];
+        return new LayerInfo(z, box, normalized, plan.Name, plan.Description);
     }
 
     private static byte[] BuildResponse(GenerationRequest request, long created, IReadOnlyList<GeneratedImage> images, int padBytes)
@@ -136,8 +153,25 @@ internal sealed class GenerationHandler(ServerState state)
                     w.WriteString("size", image.SizeText);
                     if (request.Profile.AnswersNewFields)
                     {
-                        w.WriteString("output_format", request.Format == ImageFormat.Png ? "png" : "jpeg");
+                        w.WriteString("output_format", (image.Format ?? request.Format) == ImageFormat.Png ? "png" : "jpeg");
                         if (request.Background is not null) w.WriteString("background", request.Background);
+                    }
+                    if (image.Layer is { } layer)
+                    {
+                        w.WriteNumber("z_index", layer.ZIndex);
+                        if (layer.Box is { } box)
+                        {
+                            w.WriteStartObject("bounding_box");
+                            w.WriteStartArray("absolute");
+                            foreach (var v in box) w.WriteNumberValue(v);
+                            w.WriteEndArray();
+                            w.WriteStartArray("normalized");
+                            foreach (var v in layer.NormalizedBox!) w.WriteNumberValue(v);
+                            w.WriteEndArray();
+                            w.WriteEndObject();
+                        }
+                        if (layer.Name is not null) w.WriteString("name", layer.Name);
+                        if (layer.Description is not null) w.WriteString("description", layer.Description);
                     }
                 }
                 w.WriteEndObject();

@@ -131,6 +131,23 @@ internal static class ModelCatalog
 
     public const string DefaultSize = "2K";
 
+    /// <summary>The contract's rules for a layer decomposition's one image, the same on every model that decomposes.</summary>
+    public const long LayerInputMaxBytes = ThirtyMegabytes;
+
+    public const int LayerInputMinSide = 512;
+    public static readonly string[] LayerInputFormats = CommonFormats;
+
+    /// <summary>
+    /// The layers the fake finds in any image, bottom to top: a name, a description, and the box as tenths of the base's
+    /// width and eighths of its height (left, top, right, bottom). A model with a lower cap answers with the first ones.
+    /// </summary>
+    public static readonly (string Name, string Description, int Left, int Top, int Right, int Bottom)[] LayerPlan =
+    [
+        ("backdrop panel", "a pale panel behind the text", 1, 1, 9, 7),
+        ("headline", "the headline text, white on red", 2, 1, 8, 3),
+        ("logo", "the red logo in the corner", 7, 5, 9, 7),
+    ];
+
     /// <summary>The model behind an id on a route: exact spelling only, as the real services compare ids.</summary>
     public static ModelEntry? Find(ProviderRoute route, string modelId) =>
         ByRoute[route].FirstOrDefault(e => string.Equals(e.Id, modelId, StringComparison.Ordinal));

@@ -65,13 +65,13 @@ internal static class RequestValidator
         var images = new List<ImageFacts?>();
         if (TryGetPresent(root, "image", out var imageElement))
         {
-            var error = CheckImages(imageElement, profile, profile.ReferenceLimit(route), images);
+            var error = CheckImages(imageElement, profile, profile.ReferenceLimit(route), images, layers);
             if (error is not null) return (null, error);
         }
         var references = images.Count;
         if (layers && references != 1)
             return Fail("InvalidParameter", $"Layer decomposition takes exactly one image; the request holds {references}.", "image");
-        if (layers && images[0] is { } input && (input.Width < 512 || input.Height < 512))
+        if (layers && images[0] is { } input && (input.Width < ModelCatalog.LayerInputMinSide || input.Height < ModelCatalog.LayerInputMinSide))
             return Fail("InvalidParameter", $"The image for layer decomposition is {input.Width}x{input.Height}; it must be at least 512x512.", "image");
 
         // sequential_image_generation
@@ -213,10 +213,10 @@ internal static class RequestValidator
     private static bool IsBoolean(JsonElement e) => e.ValueKind is JsonValueKind.True or JsonValueKind.False;
 
     /// <summary>The image field: one string or an array; each checked; what is known of each data URI's image added to <paramref name="images"/>.</summary>
-    private static ApiError? CheckImages(JsonElement image, ModelProfile profile, int limit, List<ImageFacts?> images)
+    private static ApiError? CheckImages(JsonElement image, ModelProfile profile, int limit, List<ImageFacts?> images, bool layers)
     {
         if (image.ValueKind == JsonValueKind.String)
-            return CheckImageReference(image.GetString()!, 0, profile, images);
+            return CheckImageReference(image.GetString()!, 0, profile, images, layers);
         if (image.ValueKind != JsonValueKind.Array)
             return new ApiError(400, "InvalidParameter", "The parameter `image` must be a string or an array of strings.", "image");
         var count = image.GetArrayLength();
@@ -229,16 +229,16 @@ internal static class RequestValidator
         {
             if (item.ValueKind != JsonValueKind.String)
                 return new ApiError(400, "InvalidParameter", "The parameter `image` must be a string or an array of strings.", "image");
-            var error = CheckImageReference(item.GetString()!, index++, profile, images);
+            var error = CheckImageReference(item.GetString()!, index++, profile, images, layers);
             if (error is not null) return error;
         }
         return null;
     }
 
-    private static ApiError? CheckImageReference(string value, int index, ModelProfile profile, List<ImageFacts?> images)
+    private static ApiError? CheckImageReference(string value, int index, ModelProfile profile, List<ImageFacts?> images, bool layers)
     {
         if (value.StartsWith("data:", StringComparison.Ordinal))
-            return CheckDataUri(value, index, profile, images);
+            return CheckDataUri(value, index, profile, images, layers);
         if (Uri.TryCreate(value, UriKind.Absolute, out var uri)
             && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
             && !string.IsNullOrEmpty(uri.Host) && value.Trim().Length == value.Length)
@@ -252,9 +252,11 @@ internal static class RequestValidator
     private static ApiError InvalidFormat(int index) => new(400, "InvalidImageURL.InvalidFormat",
         $"The image at index {index} is neither an http(s) URL nor a data URI data:image/<format>;base64,<data>.", "image");
 
-    /// <summary>data:image/&lt;lower-case format&gt;;base64,&lt;payload&gt;, then the per-image rules on the decoded image.</summary>
-    private static ApiError? CheckDataUri(string value, int index, ModelProfile profile, List<ImageFacts?> images)
+    /// <summary>data:image/&lt;lower-case format&gt;;base64,&lt;payload&gt;, then the per-image rules on the decoded image (a decomposition's own formats and bytes).</summary>
+    private static ApiError? CheckDataUri(string value, int index, ModelProfile profile, List<ImageFacts?> images, bool layers)
     {
+        var formats = layers ? ModelCatalog.LayerInputFormats : profile.ImageFormats;
+        var maxBytes = layers ? ModelCatalog.LayerInputMaxBytes : profile.MaxImageBytes;
         if (!value.StartsWith("data:image/", StringComparison.Ordinal)) return InvalidFormat(index);
         var span = value.AsSpan("data:image/".Length);
         var semicolon = span.IndexOf(';');
@@ -264,10 +266,10 @@ internal static class RequestValidator
         if (!rest.StartsWith("base64,", StringComparison.Ordinal)) return InvalidFormat(index);
         var payload = rest["base64,".Length..];
         if (payload.Length == 0 || !Base64.IsValid(payload, out var decodedLength)) return InvalidFormat(index);
-        if (!profile.ImageFormats.Contains(declared))
-            return new ApiError(400, "InvalidParameter", $"The image at index {index} is image/{declared}; this model takes {string.Join(", ", profile.ImageFormats)}.", "image");
-        if (decodedLength > profile.MaxImageBytes)
-            return new ApiError(400, "InvalidParameter", $"The image at index {index} is {decodedLength} bytes; at most {profile.MaxImageBytes} are allowed.", "image");
+        if (!formats.Contains(declared))
+            return new ApiError(400, "InvalidParameter", $"The image at index {index} is image/{declared}; {(layers ? "layer decomposition" : "this model")} takes {string.Join(", ", formats)}.", "image");
+        if (decodedLength > maxBytes)
+            return new ApiError(400, "InvalidParameter", $"The image at index {index} is {decodedLength} bytes; at most {maxBytes} are allowed.", "image");
 
         var bytes = Convert.FromBase64String(payload.ToString());
         if (declared is "heic" or "heif")

@@ -19,9 +19,9 @@ public class FileNameTests
     public void Known_tokens_and_plain_text_pass(string template) => Assert.Null(FileNames.CheckTemplate(template));
 
     [Theory]
-    [InlineData("{date}", "'{date}' is not a name template token; the tokens are {created} {id} {index} {model} {prompt} {width} {height}.")]
-    [InlineData("x-{Index}", "'{Index}' is not a name template token (tokens are lower-case: {index}); the tokens are {created} {id} {index} {model} {prompt} {width} {height}.")]
-    [InlineData("{index}{ PROMPT }", "'{ PROMPT }' is not a name template token; the tokens are {created} {id} {index} {model} {prompt} {width} {height}.")]
+    [InlineData("{date}", "'{date}' is not a name template token; the tokens are {created} {id} {index} {model} {prompt} {width} {height} {z} {layer}.")]
+    [InlineData("x-{Index}", "'{Index}' is not a name template token (tokens are lower-case: {index}); the tokens are {created} {id} {index} {model} {prompt} {width} {height} {z} {layer}.")]
+    [InlineData("{index}{ PROMPT }", "'{ PROMPT }' is not a name template token; the tokens are {created} {id} {index} {model} {prompt} {width} {height} {z} {layer}.")]
     public void Unknown_or_wrongly_cased_tokens_are_named_with_the_known_ones(string template, string expected) =>
         Assert.Equal(expected, FileNames.CheckTemplate(template));
 

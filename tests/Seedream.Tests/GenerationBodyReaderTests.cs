@@ -63,6 +63,30 @@ public sealed class GenerationBodyReaderTests
     }
 
     [Fact]
+    public async Task ReadsALayerDecompositionsFieldsWhateverTheChunkBoundaries()
+    {
+        const string body = """{"model":"m","created":14,"data":[{"url":"https://x.example/base.jpeg","size":"2048x1536","z_index":0},""" +
+                            """{"url":"https://x.example/l1.png","z_index":1,"bounding_box":{"absolute":[120,80,732,490],"normalized":[59,39,357,239],"extra":[1]},"name":"logo","description":"the red \"logo\""},""" +
+                            """{"url":"https://x.example/l2.png","z_index":"2","bounding_box":{"absolute":[1,2,3],"normalized":[1,2,3,4.5]},"name":7}]}""";
+        for (int seed = 0; seed < 5; seed++)
+        {
+            GenerationResult result = await ReadAsync(body, bytesPerRead: 7, seed: seed, initialBufferSize: 1);
+            Assert.Equal(new int?[] { 0, 1, null }, result.Images.Select(i => i.ZIndex));
+            Assert.Null(result.Images[0].BoundingBox);
+            Assert.Equal(new[] { 120, 80, 732, 490 }, result.Images[1].BoundingBox);
+            Assert.Equal(new[] { 59, 39, 357, 239 }, result.Images[1].NormalizedBoundingBox);
+            Assert.Equal("logo", result.Images[1].LayerName);
+            Assert.Equal("the red \"logo\"", result.Images[1].LayerDescription);
+
+            // A value of the wrong shape is read past, never half-taken.
+            Assert.Null(result.Images[2].BoundingBox);
+            Assert.Null(result.Images[2].NormalizedBoundingBox);
+            Assert.Null(result.Images[2].LayerName);
+            Assert.Equal("https://x.example/l2.png", result.Images[2].Url);
+        }
+    }
+
+    [Fact]
     public async Task DecodesBase64ToTheOriginalBytesAndKeepsErrorSlotsInPlace()
     {
         string body = $$$"""{"model":"m","created":1700000000,"data":[{"b64_json":"{{{Convert.ToBase64String(ImageB)}}}","size":"1x1"},{"error":{"code":"OutputImageSensitiveContentDetected","message":"blocked","param":"prompt","type":"BadRequest"}}]}""";

@@ -227,6 +227,18 @@ namespace Seedream.Api
                 case "b64_json":
                     image.Bytes = await json.Base64ValueAsync(cancellationToken).ConfigureAwait(false);
                     return true;
+                case "z_index":
+                    image.ZIndex = await json.IntegerValueAsync(cancellationToken).ConfigureAwait(false) is long z && z >= 0 && z <= int.MaxValue ? (int)z : (int?)null;
+                    return true;
+                case "name":
+                    image.LayerName = await json.StringValueAsync(cancellationToken).ConfigureAwait(false);
+                    return true;
+                case "description":
+                    image.LayerDescription = await json.StringValueAsync(cancellationToken).ConfigureAwait(false);
+                    return true;
+                case "bounding_box":
+                    await ReadBoundingBoxAsync(json, image, cancellationToken).ConfigureAwait(false);
+                    return true;
                 case "error":
                     JsonTokenType errorToken = await json.NextAsync(cancellationToken).ConfigureAwait(false);
                     if (errorToken == JsonTokenType.StartObject)
@@ -243,6 +255,67 @@ namespace Seedream.Api
                 default:
                     return false;
             }
+        }
+
+        /// <summary>bounding_box: { "absolute": [l, t, r, b], "normalized": [l, t, r, b] }; anything else in it is skipped.</summary>
+        private static async Task ReadBoundingBoxAsync(IncrementalJsonReader json, GeneratedImage image, CancellationToken cancellationToken)
+        {
+            JsonTokenType first = await json.NextAsync(cancellationToken).ConfigureAwait(false);
+            if (first != JsonTokenType.StartObject)
+            {
+                await json.SkipRestOfValueAsync(first, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            while (await json.PropertyNameAsync(cancellationToken).ConfigureAwait(false) is string name)
+            {
+                switch (name)
+                {
+                    case "absolute":
+                        image.BoundingBox = await FourIntegersAsync(json, cancellationToken).ConfigureAwait(false);
+                        break;
+                    case "normalized":
+                        image.NormalizedBoundingBox = await FourIntegersAsync(json, cancellationToken).ConfigureAwait(false);
+                        break;
+                    default:
+                        await json.SkipValueAsync(cancellationToken).ConfigureAwait(false);
+                        break;
+                }
+            }
+        }
+
+        /// <summary>An array of exactly four integers that fit an int; null (the value read past) for anything else.</summary>
+        private static async Task<int[]?> FourIntegersAsync(IncrementalJsonReader json, CancellationToken cancellationToken)
+        {
+            JsonTokenType first = await json.NextAsync(cancellationToken).ConfigureAwait(false);
+            if (first != JsonTokenType.StartArray)
+            {
+                await json.SkipRestOfValueAsync(first, cancellationToken).ConfigureAwait(false);
+                return null;
+            }
+
+            var values = new List<int>(4);
+            bool valid = true;
+            while (true)
+            {
+                JsonTokenType token = await json.NextAsync(cancellationToken).ConfigureAwait(false);
+                if (token == JsonTokenType.EndArray)
+                {
+                    break;
+                }
+
+                if (token == JsonTokenType.Number && json.Integer is long number && number >= int.MinValue && number <= int.MaxValue)
+                {
+                    values.Add((int)number);
+                }
+                else
+                {
+                    valid = false;
+                    await json.SkipRestOfValueAsync(token, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            return valid && values.Count == 4 ? values.ToArray() : null;
         }
 
         /// <summary>An error object's fields, after its StartObject.</summary>

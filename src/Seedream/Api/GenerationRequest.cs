@@ -11,6 +11,9 @@ namespace Seedream.Api
         Fusion,
         Sequence,
         ImageToSequence,
+
+        /// <summary>layer_decomposition: one image split into its base image and layers.</summary>
+        LayerDecomposition,
     }
 
     /// <summary>The wire values of response_format.</summary>
@@ -54,10 +57,14 @@ namespace Seedream.Api
         /// <summary>layer_decomposition: true asks for the base image and its layers.</summary>
         public bool LayerDecomposition { get; set; }
 
+        /// <summary>The most layers the model answers with (its catalog cap); never sent, it bounds <see cref="MaxOutputImages"/>.</summary>
+        public int? LayerCap { get; set; }
+
         /// <summary>Fields merged into the top level of the body; a key here replaces the module's own field of that name.</summary>
         public IReadOnlyDictionary<string, object?>? AdditionalBody { get; set; }
 
         public GenerationMode Mode =>
+            LayerDecomposition ? GenerationMode.LayerDecomposition :
             MaxImages.HasValue
                 ? (Images.Count > 0 ? GenerationMode.ImageToSequence : GenerationMode.Sequence)
                 : Images.Count switch
@@ -69,6 +76,7 @@ namespace Seedream.Api
 
         /// <summary>The most images this request can produce (and so be billed for).</summary>
         public int MaxOutputImages =>
+            LayerDecomposition ? 1 + (LayerCap ?? 0) :
             MaxImages is int n ? Math.Max(0, Math.Min(n, 15 - Images.Count)) : 1;
     }
 }

@@ -59,6 +59,20 @@ namespace Seedream.Api
         /// <summary>background as the answer states it; null when not sent.</summary>
         public string? Background { get; set; }
 
+        /// <summary>z_index of a layer decomposition's slot (0 = the base image); null for other answers.</summary>
+        public int? ZIndex { get; set; }
+
+        /// <summary>bounding_box.absolute: left, top, right, bottom in pixels (right and bottom exclusive); null when not sent.</summary>
+        public int[]? BoundingBox { get; set; }
+
+        /// <summary>bounding_box.normalized: the same on a 0..1000 scale; null when not sent.</summary>
+        public int[]? NormalizedBoundingBox { get; set; }
+
+        /// <summary>A layer's name and description as the answer gives them.</summary>
+        public string? LayerName { get; set; }
+
+        public string? LayerDescription { get; set; }
+
         public ApiError? Error { get; set; }
         public string? Model { get; set; }
         public DateTimeOffset? Created { get; set; }

@@ -170,7 +170,14 @@ namespace Seedream.Catalog
                 Add(RequestField.Image, $"{provider.Name} accepts at most {referenceLimit} reference images{forModel}; {references} were given.");
             }
 
+            // A decomposition's one image follows the decomposition's own format and byte limits (checked in CheckLayers).
             ReferenceImageLimits imageLimits = model?.ReferenceImages ?? limits.ReferenceImages;
+            if (request.LayerDecomposition && model?.LayerDecomposition is LayerDecompositionRules layerRules)
+            {
+                imageLimits = new ReferenceImageLimits(imageLimits.Formats.Union(layerRules.InputFormats, StringComparer.Ordinal).ToList(),
+                    long.MaxValue, imageLimits.MaxPixels, imageLimits.MinSide);
+            }
+
             foreach (ReferenceFacts image in request.References ?? Array.Empty<ReferenceFacts>())
             {
                 string? problem = CheckReference(image, imageLimits, model is null ? null : modelName, limits);
@@ -474,7 +481,8 @@ namespace Seedream.Catalog
             string value = CanonicalSize(size, model);
             if (value == "auto")
             {
-                if (model is null)
+                // A decomposition on a model that cannot decompose is reported once, as the model's fault (CheckLayers).
+                if (model is null || (layerDecomposition && model.LayerDecomposition is null))
                 {
                     return null;
                 }

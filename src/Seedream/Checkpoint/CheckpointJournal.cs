@@ -24,6 +24,18 @@ namespace Seedream.Checkpoint
         public decimal? Cost { get; set; }
         public string? RequestId { get; set; }
 
+        /// <summary>A layer's place in its decomposition (Split-SeedreamImage), so a recalled layer is saved and shown as one.</summary>
+        public int? ZIndex { get; set; }
+
+        /// <summary>"left,top,right,bottom" in pixels, and the same on the 0..1000 scale.</summary>
+        public string? BoundingBox { get; set; }
+
+        public string? NormalizedBoundingBox { get; set; }
+        public string? LayerName { get; set; }
+        public string? LayerDescription { get; set; }
+        public string? LayerSetId { get; set; }
+        public int? LayerCount { get; set; }
+
         /// <summary>True when the hosted URL still works at <paramref name="now"/> (a minute's margin for the download to start).</summary>
         public bool UrlAlive(DateTimeOffset now) => Url != null && (ExpiresAt is null || ExpiresAt.Value > now.AddMinutes(1));
     }
@@ -172,6 +184,20 @@ namespace Seedream.Checkpoint
                     }
 
                     WriteOptional(w, "requestId", image.RequestId);
+                    if (image.ZIndex is int z)
+                    {
+                        w.WriteNumber("zIndex", z);
+                        WriteOptional(w, "boundingBox", image.BoundingBox);
+                        WriteOptional(w, "normalizedBoundingBox", image.NormalizedBoundingBox);
+                        WriteOptional(w, "layerName", image.LayerName);
+                        WriteOptional(w, "layerDescription", image.LayerDescription);
+                        WriteOptional(w, "layerSetId", image.LayerSetId);
+                        if (image.LayerCount is int count)
+                        {
+                            w.WriteNumber("layerCount", count);
+                        }
+                    }
+
                     w.WriteEndObject();
                 }
 
@@ -364,6 +390,13 @@ namespace Seedream.Checkpoint
                         Background = Text(image, "background"),
                         Cost = image.TryGetProperty("cost", out JsonElement cost) && cost.ValueKind == JsonValueKind.Number ? cost.GetDecimal() : (decimal?)null,
                         RequestId = Text(image, "requestId"),
+                        ZIndex = OptionalInt(image, "zIndex"),
+                        BoundingBox = Text(image, "boundingBox"),
+                        NormalizedBoundingBox = Text(image, "normalizedBoundingBox"),
+                        LayerName = Text(image, "layerName"),
+                        LayerDescription = Text(image, "layerDescription"),
+                        LayerSetId = Text(image, "layerSetId"),
+                        LayerCount = OptionalInt(image, "layerCount"),
                     });
                 }
             }
@@ -417,6 +450,9 @@ namespace Seedream.Checkpoint
 
         private static int Int(JsonElement e, string name) =>
             e.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.Number ? value.GetInt32() : 0;
+
+        private static int? OptionalInt(JsonElement e, string name) =>
+            e.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out int number) ? number : (int?)null;
 
         private static DateTimeOffset? Date(JsonElement e, string name) =>
             Text(e, name) is string text ? DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind) : (DateTimeOffset?)null;

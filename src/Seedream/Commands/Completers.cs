@@ -61,6 +61,9 @@ namespace Seedream.Commands
             _bound = bound;
         }
 
+        /// <summary>The command being completed, as typed (its name or alias).</summary>
+        public string? CommandName => _command?.GetCommandName();
+
         /// <summary>
         /// The text given for a parameter, as typed. The bound value alone is not enough: an unquoted 4.0 is bound
         /// as the number 4, so the text comes from the command's syntax tree when the bound value is not a string.
@@ -158,13 +161,23 @@ namespace Seedream.Commands
             SeedreamCatalog catalog = CatalogInEffect();
             SeedreamProvider provider = ProviderOf(commandLine, catalog);
             string? typed = commandLine.ArgumentOf("Model");
-            SeedreamModel? model = string.IsNullOrWhiteSpace(typed) ? catalog.Default(provider).Model : catalog.Choose(typed!, provider).Model;
-            IEnumerable<SeedreamModel> models = model is null ? catalog.ModelsOn(provider) : new[] { model };
+            bool split = string.Equals(commandLine.CommandName, "Split-SeedreamImage", StringComparison.OrdinalIgnoreCase);
+            SeedreamModel? model = string.IsNullOrWhiteSpace(typed) ? (split ? null : catalog.Default(provider).Model) : catalog.Choose(typed!, provider).Model;
+            IEnumerable<SeedreamModel> models = model is null ? catalog.ModelsOn(provider).Where(m => !split || m.LayerDecomposition != null).ToList() : new[] { model };
             foreach (SeedreamModel m in models)
             {
                 foreach (SizeTier tier in m.SizeTiers)
                 {
                     yield return (tier.Name, $"{tier.Name} tier ({tier.Width}x{tier.Height})");
+                }
+            }
+
+            // A decomposition also takes its own sizes (auto: follow the input image).
+            if (split)
+            {
+                foreach (string extra in models.Where(m => m.LayerDecomposition != null).SelectMany(m => m.LayerDecomposition!.ExtraSizes).Distinct())
+                {
+                    yield return (extra, extra == "auto" ? "auto: follow the input image (the default)" : extra);
                 }
             }
 

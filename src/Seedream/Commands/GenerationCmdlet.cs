@@ -48,6 +48,7 @@ namespace Seedream.Commands
         private readonly SharedBackoff _backoff = new SharedBackoff();
         private readonly DateTime _startedAt = DateTime.UtcNow;
         private bool _warnedTimeout;
+        private bool _notedFormat;
         private SeedreamCatalog? _catalog;
         private int _imagesArrived;
         private int _imagesExpected;
@@ -62,9 +63,6 @@ namespace Seedream.Commands
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(SizeCompleter))]
         public string? Size { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        public int MaxImages { get; set; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public SeedreamResponseFormat ResponseFormat { get; set; } = SeedreamResponseFormat.Url;
@@ -82,13 +80,6 @@ namespace Seedream.Commands
         public string? CheckpointPath { get; set; }
 
         [Parameter]
-        public SwitchParameter Stream { get; set; }
-
-        [Parameter]
-        [ValidateRange(1, 3600)]
-        public int StreamIdleTimeoutSec { get; set; } = 120;
-
-        [Parameter]
         public PromptOptimizationMode OptimizePromptMode { get; set; } = PromptOptimizationMode.Standard;
 
         /// <summary>Whether prompt optimisation thinks first (5.0 Pro); Disabled only without reference images.</summary>
@@ -103,6 +94,29 @@ namespace Seedream.Commands
         public int ThrottleLimit { get; set; } = 1;
 
         protected override int ThrottleLimitValue => ThrottleLimit;
+
+        /// <summary>max_images of a sequence (New/Edit -MaxImages when bound); null asks for no sequence.</summary>
+        protected virtual int? SequenceImages => null;
+
+        /// <summary>Whether the answer is streamed (New/Edit -Stream), and how long a stream may stay silent.</summary>
+        protected virtual bool StreamAnswer => false;
+
+        protected virtual TimeSpan StreamIdleTimeout => TimeSpan.FromSeconds(120);
+
+        /// <summary>background (New/Edit -Background), lower-case; null when not asked for.</summary>
+        protected virtual string? BackgroundMode => null;
+
+        /// <summary>layer_decomposition (Split-SeedreamImage); never sent with a background.</summary>
+        protected virtual bool LayerDecomposition => false;
+
+        /// <summary>
+        /// The most layers written (Split -MaxLayers), checked against the model's cap. The contract has no field for it: the
+        /// model decides how many layers to make and bills each, so layers above it are left out with a warning.
+        /// </summary>
+        protected virtual int? LayerLimit => null;
+
+        /// <summary>The size sent when -Size is not given (Split: auto); null sends none, so the model's default applies.</summary>
+        protected virtual string? UnboundSize => null;
 
         private readonly HashSet<string> _callLevel = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         private readonly HashSet<string> _delayBound = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -185,22 +199,26 @@ namespace Seedream.Commands
             SeedreamModel? model = choice.Model;
             bool known = model != null;
             bool modelPerItem = Given(nameof(Model), Model) && PerItem(nameof(Model));
-            string? size = Given(nameof(Size), Size) ? (Size ?? "") : null;
+            string? size = Given(nameof(Size), Size) ? (Size ?? "") : UnboundSize;
             var request = new GenerationRequest
             {
                 Model = choice.WireId,
                 Prompt = prompt,
                 Images = images.Select(i => i.WireValue).ToArray(),
-                MaxImages = Given(nameof(MaxImages), MaxImages) ? MaxImages : (int?)null,
+                MaxImages = SequenceImages,
                 Size = size is null ? null : RequestRules.CanonicalSize(size, model),
                 ResponseFormat = ResponseFormat == SeedreamResponseFormat.Base64Json ? ResponseFormats.Base64Json : ResponseFormats.Url,
-                OutputFormat = Given(nameof(OutputFormat), OutputFormat) ? OutputFormat.ToString().ToLowerInvariant() : null,
+                OutputFormat = Given(nameof(OutputFormat), OutputFormat) ? OutputFormat.ToString().ToLowerInvariant() : ImpliedOutputFormat(model),
                 Watermark = Watermark.IsPresent,
-                Stream = Stream.IsPresent,
+                Stream = StreamAnswer,
                 OptimizePromptMode = IsBound(nameof(OptimizePromptMode)) ? OptimizePromptMode.ToString().ToLowerInvariant() : null,
                 Thinking = IsBound(nameof(Thinking)) ? Thinking.ToString().ToLowerInvariant() : null,
+                Background = BackgroundMode,
+                LayerDecomposition = LayerDecomposition,
                 AdditionalBody = UnwrapAdditionalBody(),
             };
+
+            request.LayerCap = request.LayerDecomposition ? model?.LayerDecomposition?.MaxLayers : null;
 
             // A field the model does not accept is never sent: sequential_image_generation only where the model takes it
             // (a model the catalog does not know gets it only when -MaxImages asks for a sequence).
@@ -220,6 +238,9 @@ namespace Seedream.Commands
                 Stream = request.Stream,
                 OptimizePromptMode = request.OptimizePromptMode,
                 Thinking = request.Thinking,
+                Background = request.Background,
+                LayerDecomposition = request.LayerDecomposition,
+                MaxLayers = LayerLimit,
             });
             if (violations.Count > 0)
             {
@@ -243,14 +264,14 @@ namespace Seedream.Commands
                 return;
             }
 
-            if (!ShouldProcess(Describe(prompt), DescribeAction(request, choice, images.Count)))
+            if (!ShouldProcess(DescribeTarget(prompt, images), DescribeAction(request, choice, images.Count)))
             {
                 NoteWhatIf(request, choice, images.Count);
                 return;
             }
 
             ClientOptions options = CreateClientOptions();
-            options.StreamIdleTimeout = TimeSpan.FromSeconds(StreamIdleTimeoutSec);
+            options.StreamIdleTimeout = StreamIdleTimeout;
             ApplySuggestedTimeout(options, model);
             var client = new SeedreamClient(HttpClientCache.Get(ConnectionSettings), options, _backoff);
             (int Width, int Height)? requestedSize = RequestRules.ResolveSize(request.Size, model);
@@ -286,6 +307,11 @@ namespace Seedream.Commands
                     }
                 }
 
+                // A layer decomposition's images share one LayerSetId and leave in stacking order, the base first.
+                string? layerSetId = request.LayerDecomposition ? Guid.NewGuid().ToString("N") : null;
+                var layers = new List<SeedreamImage>();
+                int leftOut = 0;
+
                 sink.WriteVerbose($"POST {client.GenerationsUri} model={request.Model} mode={request.Mode} references={images.Count} " +
                                   $"max images={request.MaxOutputImages} stream={request.Stream.ToString().ToLowerInvariant()}.");
                 var observer = new GenerationObserver
@@ -305,6 +331,12 @@ namespace Seedream.Commands
                         SeedreamImage result = ToResult(image, request, prompt, images.Count, requestedSize, model);
                         result.RequestId = image.RequestId;
                         result.IsSimulated = simulated;
+                        result.LayerSetId = result.IsLayer ? layerSetId : null;
+                        if (LayerLimit is int keep && result.ZIndex > keep)
+                        {
+                            Interlocked.Increment(ref leftOut);
+                            return;
+                        }
                         if (price != null)
                         {
                             // Streamed, the count is not known yet: the first image carries the request's own charges.
@@ -315,6 +347,12 @@ namespace Seedream.Commands
                         result.Request = sent;
                         result.RequestHash = identity;
                         written.Add(result);
+                        if (result.IsLayer && deferred != null)
+                        {
+                            layers.Add(result);
+                            return;
+                        }
+
                         Emit(() => sink.WriteObject(result));
                     },
                 };
@@ -327,6 +365,7 @@ namespace Seedream.Commands
                 catch
                 {
                     // The answer broke after some images arrived (a stream cut off): those are written, then the failed slots, then the failure.
+                    deferred?.InsertRange(0, LayerWrites(layers, sink));
                     deferred?.ForEach(write => write());
                     failures.ForEach(sink.WriteError);
                     _tally.Add(written.Count, written);
@@ -350,7 +389,14 @@ namespace Seedream.Commands
                         }
                     }
 
+                    deferred.InsertRange(0, LayerWrites(layers, sink));
                     deferred.ForEach(write => write());
+                }
+
+                if (leftOut > 0)
+                {
+                    sink.WriteWarning($"The answer held {leftOut} layer(s) above -MaxLayers {LayerLimit}: they were billed (every layer is) but not written. " +
+                                      "The model decides how many layers to make; the request cannot ask for fewer.");
                 }
 
                 failures.ForEach(sink.WriteError);
@@ -404,6 +450,13 @@ namespace Seedream.Commands
                 Background = w.Background,
                 Cost = w.Cost,
                 RequestId = w.RequestId,
+                ZIndex = w.ZIndex,
+                BoundingBox = w.BoundingBox?.ToString(),
+                NormalizedBoundingBox = w.BoundingBox?.Normalized?.ToString(),
+                LayerName = w.LayerName,
+                LayerDescription = w.LayerDescription,
+                LayerSetId = w.LayerSetId,
+                LayerCount = w.IsLayer ? written.Count(x => x.IsLayer) : (int?)null,
             }));
             entry.Failed.AddRange(failedSlots);
             try
@@ -432,7 +485,7 @@ namespace Seedream.Commands
             var recalled = new List<SeedreamImage>();
             var lost = new List<CheckpointImage>();
             int savedCount = 0;
-            foreach (CheckpointImage image in recorded.Images.OrderBy(i => i.Index))
+            foreach (CheckpointImage image in recorded.Images.OrderBy(i => i.ZIndex ?? i.Index)) // layers in stacking order
             {
                 string? file = _journal.FindFile(CheckpointJournal.ImageKey(identity, image.Index, null, null))?.File;
                 bool saved = file != null && File.Exists(file);
@@ -465,6 +518,12 @@ namespace Seedream.Commands
                     SavedFile = saved ? file : null,
                     FromCheckpoint = true,
                     IsSimulated = ProviderInfo.IsSimulated, // the identity names the provider: recalled under the one that made it
+                    ZIndex = image.ZIndex,
+                    BoundingBox = SeedreamBoundingBox.Parse(image.BoundingBox, image.NormalizedBoundingBox),
+                    LayerName = image.LayerName,
+                    LayerDescription = image.LayerDescription,
+                    LayerSetId = image.LayerSetId,
+                    LayerCount = image.LayerCount,
                 });
             }
 
@@ -488,7 +547,7 @@ namespace Seedream.Commands
             WriteInOrder(sink =>
             {
                 sink.WriteVerbose($"Checkpoint: not sent: {Describe(prompt)} was answered at {recorded.At:u}; {detail}.");
-                recalled.ForEach(sink.WriteObject);
+                recalled.ForEach(image => sink.WriteObject(image.IsLayer ? AsLayer(image) : image));
             }, target);
             return true;
         }
@@ -598,7 +657,8 @@ namespace Seedream.Commands
             }
 
             bool given = Given(nameof(Model), Model);
-            ModelChoice choice = !given ? catalog.Default(ProviderInfo) : catalog.Choose(Model!, ProviderInfo);
+            (ModelChoice, string)? own = !given ? DefaultModel(catalog) : null;
+            ModelChoice choice = own?.Item1 ?? (!given ? catalog.Default(ProviderInfo) : catalog.Choose(Model!, ProviderInfo));
 
             // Said once per model: a batch whose rows name their own models hears about each of them.
             if (!_warnedModels.Add(given ? Model!.Trim() : ""))
@@ -606,9 +666,9 @@ namespace Seedream.Commands
                 return choice;
             }
 
-            WriteVerbose(!given
+            WriteVerbose(own?.Item2 ?? (!given
                 ? $"No -Model: {ProviderInfo.Name}'s default is {choice.Model?.Family}, sent as {choice.WireId}."
-                : choice.Description);
+                : choice.Description));
             if (choice.Model is null)
             {
                 string near = choice.Suggestions.Count == 0 ? "" : $" Did you mean {string.Join(", ", choice.Suggestions)}?";
@@ -624,6 +684,9 @@ namespace Seedream.Commands
 
             return choice;
         }
+
+        /// <summary>The model used without -Model, with the -Verbose line that says why; null for the provider's default.</summary>
+        protected virtual (ModelChoice Choice, string Reason)? DefaultModel(SeedreamCatalog catalog) => null;
 
         /// <summary>A model that is slow to answer gets the time-out its provider advises, unless -TimeoutSec says otherwise.</summary>
         private void ApplySuggestedTimeout(ClientOptions options, SeedreamModel? model)
@@ -694,6 +757,7 @@ namespace Seedream.Commands
         private string ParameterNameOf(RequestField field) => field switch
         {
             RequestField.Image => ImageParameterName,
+            RequestField.LayerDecomposition => nameof(Model),
             _ => field.ToString(),
         };
 
@@ -731,13 +795,69 @@ namespace Seedream.Commands
                 (result.Width, result.Height) = asked;
             }
 
+            if (image.ZIndex is int z)
+            {
+                result.ZIndex = z;
+                result.LayerName = image.LayerName ?? (z == 0 ? "base" : null);
+                result.LayerDescription = image.LayerDescription;
+                result.BoundingBox = Box(image.BoundingBox) ?? (z == 0 && result.Width > 0 ? new SeedreamBoundingBox { Right = result.Width, Bottom = result.Height } : null);
+                if (result.BoundingBox != null)
+                {
+                    result.BoundingBox.Normalized = Box(image.NormalizedBoundingBox) ??
+                        (image.BoundingBox is null ? new SeedreamBoundingBox { Right = 1000, Bottom = 1000 } : null);
+                }
+            }
+
             return result;
+        }
+
+        /// <summary>The writes of an answer's layers, in stacking order, each knowing how many the set holds.</summary>
+        private static IEnumerable<Action> LayerWrites(List<SeedreamImage> layers, WorkSink sink)
+        {
+            foreach (SeedreamImage layer in layers.OrderBy(l => l.ZIndex))
+            {
+                layer.LayerCount = layers.Count;
+                yield return () => sink.WriteObject(AsLayer(layer));
+            }
+        }
+
+        /// <summary>A layer goes down the pipeline with the type name of its own view (Seedream.SeedreamImage#Layer) first.</summary>
+        internal static PSObject AsLayer(SeedreamImage layer)
+        {
+            var wrapped = new PSObject(layer);
+            wrapped.TypeNames.Insert(0, LayerTypeName);
+            return wrapped;
+        }
+
+        internal const string LayerTypeName = "Seedream.SeedreamImage#Layer";
+
+        private static SeedreamBoundingBox? Box(int[]? edges) =>
+            edges is null ? null : new SeedreamBoundingBox { Left = edges[0], Top = edges[1], Right = edges[2], Bottom = edges[3] };
+
+        /// <summary>With a transparent background and no -OutputFormat, the output format the model needs for it (the catalog's png); else none is sent.</summary>
+        private string? ImpliedOutputFormat(SeedreamModel? model)
+        {
+            if (!string.Equals(BackgroundMode, "transparent", StringComparison.Ordinal) || !(model?.Background?.Transparent?.OutputFormat is string needed))
+            {
+                return null;
+            }
+
+            if (!_notedFormat)
+            {
+                _notedFormat = true;
+                WriteVerbose($"-Background Transparent without -OutputFormat: output_format {needed} is sent ({model.Family} needs it for a transparent background).");
+            }
+
+            return needed;
         }
 
         private static string FormatElapsed(TimeSpan elapsed) =>
             elapsed < TimeSpan.FromSeconds(1) ? $"{elapsed.TotalMilliseconds:0} ms" : $"{elapsed.TotalSeconds:0.00} s";
 
-        private static string Describe(string prompt) => prompt.Length <= 60 ? $"'{prompt}'" : $"'{prompt.Substring(0, 57)}...'";
+        /// <summary>What -WhatIf and -Confirm name as the target: the prompt (Split: the image, and its prompt when there is one).</summary>
+        protected virtual string DescribeTarget(string prompt, IReadOnlyList<ReferenceImage> images) => Describe(prompt);
+
+        protected static string Describe(string prompt) => prompt.Length <= 60 ? $"'{prompt}'" : $"'{prompt.Substring(0, 57)}...'";
 
         private string DescribeAction(GenerationRequest request, ModelChoice choice, int references)
         {
@@ -754,8 +874,12 @@ namespace Seedream.Commands
                 cost = $"estimated cost up to {PriceRule.Money(price.Estimate(images, pixels, references))} at list price: {price.Breakdown(images, pixels, references)}";
             }
 
-            return $"{request.Mode} with {request.Model} on {ProviderInfo.Name}: {references} reference image(s), " +
-                   $"up to {images} billed image(s), {cost}";
+            string billed = request.LayerDecomposition
+                ? request.LayerCap is int cap
+                    ? $"up to {images} billed image(s) (the base image and up to {cap} layers, each layer billed as an image)"
+                    : "the base image and every layer billed as an image"
+                : $"up to {images} billed image(s)";
+            return $"{request.Mode} with {request.Model} on {ProviderInfo.Name}: {references} reference image(s), {billed}, {cost}";
         }
     }
 }

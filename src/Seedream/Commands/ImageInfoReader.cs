@@ -105,6 +105,8 @@ namespace Seedream.Commands
                 Stream = request.Stream,
                 OptimizePromptMode = ParseEnum<PromptOptimizationMode>(request.OptimizePromptMode),
                 Thinking = ParseEnum<ThinkingMode>(request.Thinking),
+                Background = ParseEnum<SeedreamBackground>(request.Background),
+                LayerDecomposition = request.LayerDecomposition,
                 AdditionalBody = ToHashtable(request.AdditionalBody),
                 References = request.References,
                 Index = record.Index,
@@ -120,7 +122,7 @@ namespace Seedream.Commands
                 ModuleVersion = record.ModuleVersion,
                 RecordVersion = record.RecordVersion,
                 Request = request,
-                Command = request.References.Length > 0 ? "Edit-SeedreamImage" : "New-SeedreamImage",
+                Command = request.LayerDecomposition ? "Split-SeedreamImage" : request.References.Length > 0 ? "Edit-SeedreamImage" : "New-SeedreamImage",
             };
 
             string[] folders = new[] { file.DirectoryName ?? "." }.Concat(searchFolders).Distinct(StringComparer.Ordinal).ToArray();
@@ -149,7 +151,7 @@ namespace Seedream.Commands
             return info;
         }
 
-        /// <summary>The New/Edit parameters that send the recorded body again (only those that were sent).</summary>
+        /// <summary>The New/Edit/Split parameters that send the recorded body again (only those that were sent).</summary>
         private static Hashtable ParametersOf(SeedreamImageInfo info)
         {
             var parameters = new Hashtable(StringComparer.OrdinalIgnoreCase)
@@ -172,6 +174,7 @@ namespace Seedream.Commands
             Add("OutputFormat", info.OutputFormat);
             Add("OptimizePromptMode", info.OptimizePromptMode);
             Add("Thinking", info.Thinking);
+            Add("Background", info.Background);
             Add("AdditionalBody", info.AdditionalBody);
             Add("Image", info.Image);
             if (info.Stream)

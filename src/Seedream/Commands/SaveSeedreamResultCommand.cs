@@ -27,11 +27,16 @@ namespace Seedream.Commands
     public sealed class SaveSeedreamResultCommand : NetworkCmdlet
     {
         public const string DefaultNameTemplate = "seedream-{created}-{id}-{index}";
+
+        /// <summary>The default for the layers of a decomposition: one stem per layer set, then the z-index and the layer's name, so the files sort in stacking order.</summary>
+        public const string DefaultLayerNameTemplate = "seedream-{created}-{id}-{z}-{layer}";
         private const string PathSet = "Path";
         private const string LiteralPathSet = "LiteralPath";
         private const int ProgressActivityId = 0x5EEE;
         private readonly ConcurrentDictionary<DownloadCounter, bool> _downloads = new ConcurrentDictionary<DownloadCounter, bool>();
         private readonly FileNameReservations _names = new FileNameReservations();
+        private readonly FileNameReservations _manifestNames = new FileNameReservations();
+        private readonly Dictionary<string, LayerManifest?> _layerSets = new Dictionary<string, LayerManifest?>(StringComparer.Ordinal);
         private int _filesQueued;
         private string _folder = "";
 
@@ -50,7 +55,7 @@ namespace Seedream.Commands
         [ValidateNotNullOrEmpty]
         public string? LiteralPath { get; set; }
 
-        /// <summary>File name without extension; tokens {created} {index} {id} {model} {prompt} {width} {height}.</summary>
+        /// <summary>File name without extension; tokens {created} {index} {id} {model} {prompt} {width} {height} {z} {layer}.</summary>
         [Parameter]
         [ArgumentCompleter(typeof(NameTemplateCompleter))]
         public string NameTemplate { get; set; } = DefaultNameTemplate;
@@ -77,6 +82,10 @@ namespace Seedream.Commands
         /// <summary>The same as -Provenance None.</summary>
         [Parameter]
         public SwitchParameter NoProvenance { get; set; }
+
+        /// <summary>Layers of a decomposition are saved without their manifest (&lt;stem&gt;.layers.json, written by default).</summary>
+        [Parameter]
+        public SwitchParameter NoLayerManifest { get; set; }
 
         /// <summary>The checkpoint journal: each file saved is recorded, and images it records as saved (the file still there) are skipped.</summary>
         [Parameter]
@@ -154,8 +163,10 @@ namespace Seedream.Commands
                     continue;
                 }
 
-                string baseName = _names.Reserve(FileNames.Expand(NameTemplate, image));
+                string template = image.IsLayer && !MyInvocation.BoundParameters.ContainsKey(nameof(NameTemplate)) ? DefaultLayerNameTemplate : NameTemplate;
+                string baseName = _names.Reserve(FileNames.Expand(template, image));
                 string expected = System.IO.Path.Combine(_folder, baseName + ExtensionFor(image.OutputFormat));
+                LayerManifest? layerSet = LayerSetOf(image, template);
                 if (!ShouldProcess(expected, "Save Seedream image"))
                 {
                     continue;
@@ -196,11 +207,69 @@ namespace Seedream.Commands
 
                 _filesQueued++;
                 RequestProgress();
-                StartWork((sink, token) => SaveAsync(image, baseName, expected, key, sink, token), image);
+                StartWork((sink, token) => SaveAsync(image, baseName, expected, key, layerSet, sink, token), image);
             }
         }
 
-        private async Task SaveAsync(SeedreamImage image, string baseName, string expected, string key, WorkSink sink, CancellationToken cancellationToken)
+        /// <summary>The manifest of the image's layer set, started when its first image is saved; null for other images or with -NoLayerManifest.</summary>
+        private LayerManifest? LayerSetOf(SeedreamImage image, string template)
+        {
+            if (NoLayerManifest.IsPresent || !image.IsLayer || string.IsNullOrEmpty(image.LayerSetId))
+            {
+                return null;
+            }
+
+            if (!_layerSets.TryGetValue(image.LayerSetId!, out LayerManifest? set))
+            {
+                string stem = _manifestNames.Reserve(FileNames.Expand(FileNames.WithoutLayerTokens(template), image));
+                set = new LayerManifest(image, System.IO.Path.Combine(_folder, stem + LayerManifest.Extension));
+
+                // -WhatIf names the manifest once per set; declined (-Confirm), the set's manifest is not written.
+                set = ShouldProcess(set.Path, "Save Seedream layer manifest") ? set : null;
+                _layerSets.Add(image.LayerSetId!, set);
+            }
+
+            return set;
+        }
+
+        /// <summary>After the last image: the manifests of layer sets not all of whose images were saved here, with the ones that were.</summary>
+        protected override void EndProcessing()
+        {
+            base.EndProcessing();
+            foreach (LayerManifest? set in _layerSets.Values)
+            {
+                if (set?.TryTakeUnwritten() is { } entries && entries.Count > 0)
+                {
+                    WriteManifest(set, entries, WriteVerbose, WriteError, file => WriteObject(PathResolver.GetItem(this, file)));
+                }
+            }
+        }
+
+        private void WriteManifest(LayerManifest set, IReadOnlyList<LayerManifest.Entry> entries, Action<string> verbose, Action<ErrorRecord> error, Action<string> passThru)
+        {
+            try
+            {
+                if (set.Write(entries, Force.IsPresent))
+                {
+                    verbose($"Saved the layer manifest of {entries.Count} image(s) of layer set {set.LayerSetId} to {set.Path}" +
+                            (entries.Count < set.Total ? $" ({set.Total - entries.Count} of the set's {set.Total} were not saved by this command)." : "."));
+                    if (PassThru.IsPresent)
+                    {
+                        passThru(set.Path);
+                    }
+                }
+                else
+                {
+                    error(new ErrorRecord(new IOException($"'{set.Path}' already exists; use -Force to overwrite it, or -NoLayerManifest."), SeedreamErrors.FileExists, ErrorCategory.ResourceExists, set.Path));
+                }
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                error(new ErrorRecord(ex, SeedreamErrors.WriteFailed, ErrorCategory.WriteError, set.Path));
+            }
+        }
+
+        private async Task SaveAsync(SeedreamImage image, string baseName, string expected, string key, LayerManifest? layerSet, WorkSink sink, CancellationToken cancellationToken)
         {
             string temporary = System.IO.Path.Combine(_folder, $".{baseName}.{Guid.NewGuid():N}.partial");
             var counter = new DownloadCounter();
@@ -273,6 +342,12 @@ namespace Seedream.Commands
                 if (PassThru.IsPresent)
                 {
                     sink.WriteObject(cmdlet => PathResolver.GetItem(cmdlet, final));
+                }
+
+                // The image that completes its layer set writes the set's manifest (after its own file).
+                if (layerSet?.Saved(image, System.IO.Path.GetFileName(final)) is { } complete)
+                {
+                    WriteManifest(layerSet, complete, sink.WriteVerbose, sink.WriteError, file => sink.WriteObject(cmdlet => PathResolver.GetItem(cmdlet, file)));
                 }
             }
             finally
@@ -487,6 +562,8 @@ namespace Seedream.Commands
             new KeyValuePair<string, string>("{prompt}", "the first 40 characters of the prompt"),
             new KeyValuePair<string, string>("{width}", "width in pixels"),
             new KeyValuePair<string, string>("{height}", "height in pixels"),
+            new KeyValuePair<string, string>("{z}", "a layer's z-index, two digits or more (00 = the base image); empty for other images"),
+            new KeyValuePair<string, string>("{layer}", "a layer's name (base for the base image); empty for other images"),
         };
 
         /// <summary>Null when every {...} in the template is a known token; else the rule, naming the known tokens.</summary>
@@ -523,10 +600,22 @@ namespace Seedream.Commands
                 "{prompt}" => Shorten(image.Prompt),
                 "{width}" => image.Width.ToString(CultureInfo.InvariantCulture),
                 "{height}" => image.Height.ToString(CultureInfo.InvariantCulture),
+                "{z}" => image.ZIndex is int z ? z.ToString("D" + Math.Max(2, ((image.LayerCount ?? 1) - 1).ToString(CultureInfo.InvariantCulture).Length), CultureInfo.InvariantCulture) : "",
+                "{layer}" => image.IsLayer ? Shorten(image.LayerName ?? (image.ZIndex == 0 ? "base" : "layer")) : "",
                 _ => match.Value,
             });
             string sanitized = Sanitize(WithoutImageExtension(expanded));
             return sanitized.Length == 0 ? "seedream" : sanitized;
+        }
+
+        /// <summary>
+        /// The template with {z} and {layer} taken out (and the separators left around them): the stem the layer manifest of a
+        /// set is named after (seedream-{created}-{id}-{z}-{layer} gives seedream-{created}-{id}).
+        /// </summary>
+        public static string WithoutLayerTokens(string template)
+        {
+            string stem = Regex.Replace(template, @"[-_. ]*\{(z|layer)\}", "", RegexOptions.CultureInvariant).Trim('-', '_', '.', ' ');
+            return stem.Length == 0 ? "layers" : stem;
         }
 
         /// <summary>pic.jpg becomes pic: the saved file gets the extension of its real format, never pic.jpg.jpg.</summary>

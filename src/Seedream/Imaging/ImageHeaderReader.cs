@@ -175,6 +175,49 @@ namespace Seedream.Imaging
 
         // ---------------------------------------------------------------- PNG
 
+        /// <summary>
+        /// Whether a PNG has an alpha channel, from its header chunks: colour type 4 or 6 (grey or truecolour with alpha), or
+        /// a tRNS chunk before the image data. Null when the bytes are not a PNG or end before that is known.
+        /// </summary>
+        public static bool? PngHasAlpha(ReadOnlySpan<byte> bytes)
+        {
+            if (bytes.Length < 33 || !bytes.Slice(0, 8).SequenceEqual(PngSignature))
+            {
+                return null;
+            }
+
+            byte colourType = bytes[25];
+            if (colourType == 4 || colourType == 6)
+            {
+                return true;
+            }
+
+            int offset = 8;
+            while (offset + 8 <= bytes.Length)
+            {
+                uint length = BinaryPrimitives.ReadUInt32BigEndian(bytes.Slice(offset));
+                ReadOnlySpan<byte> type = bytes.Slice(offset + 4, 4);
+                if (type.SequenceEqual(new[] { (byte)'t', (byte)'R', (byte)'N', (byte)'S' }))
+                {
+                    return true;
+                }
+
+                if (type.SequenceEqual(new[] { (byte)'I', (byte)'D', (byte)'A', (byte)'T' }) || type.SequenceEqual(new[] { (byte)'I', (byte)'E', (byte)'N', (byte)'D' }))
+                {
+                    return false;
+                }
+
+                if (length > int.MaxValue - 12 - offset)
+                {
+                    return null;
+                }
+
+                offset += 12 + (int)length;
+            }
+
+            return null;
+        }
+
         private static string? ReadPng(Reader reader, out int width, out int height)
         {
             width = height = 0;

@@ -50,7 +50,7 @@ namespace Seedream.Imaging
 
         /// <summary>
         /// The record of a result. A result without its request (made by hand, or rebuilt from old data) records what it knows.
-        /// The layer fields (ZIndex, BoundingBox, LayerName, LayerDescription) are set here once results carry them.
+        /// A layer of a decomposition also records its place: ZIndex, BoundingBox, LayerName, LayerDescription.
         /// </summary>
         public static ProvenanceRecord From(SeedreamImage image, string? moduleVersion) => new ProvenanceRecord
         {
@@ -62,6 +62,10 @@ namespace Seedream.Imaging
             Width = image.Width,
             Height = image.Height,
             Simulated = image.IsSimulated,
+            ZIndex = image.ZIndex,
+            BoundingBox = image.BoundingBox?.ToString(),
+            LayerName = image.LayerName,
+            LayerDescription = image.LayerDescription,
         };
 
         /// <summary>The version of this assembly (the module's version, from Directory.Build.props), as major.minor.patch.</summary>
@@ -89,6 +93,8 @@ namespace Seedream.Imaging
             ProvenanceField.Bool("Stream", r => r.Request.Stream, (r, v) => r.Request.Stream = v ?? false),
             ProvenanceField.Text("OptimizePromptMode", r => r.Request.OptimizePromptMode, (r, v) => r.Request.OptimizePromptMode = v),
             ProvenanceField.Text("Thinking", r => r.Request.Thinking, (r, v) => r.Request.Thinking = v),
+            ProvenanceField.Text("Background", r => r.Request.Background, (r, v) => r.Request.Background = v),
+            ProvenanceField.Bool("LayerDecomposition", r => r.Request.LayerDecomposition, (r, v) => r.Request.LayerDecomposition = v ?? false),
             ProvenanceField.Text("AdditionalBody", r => r.Request.AdditionalBody, (r, v) => r.Request.AdditionalBody = v),
             ProvenanceField.Decimal("EstimatedCost", r => r.Request.EstimatedCostPerImage, (r, v) => r.Request.EstimatedCostPerImage = v),
             ProvenanceField.Int("Index", r => r.Index, (r, v) => r.Index = v ?? 0),

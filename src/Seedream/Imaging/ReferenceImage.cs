@@ -71,7 +71,7 @@ namespace Seedream.Imaging
                 throw new InvalidDataException($"the data URI {description} says image/{format} but holds a {header.MimeSubtype} image.");
             }
 
-            return new ReferenceImage(dataUri, description, Recorded(SeedreamReferenceKind.DataUri, null, bytes, header), FactsOf(header, bytes.Length, $"the data URI {description}"));
+            return new ReferenceImage(dataUri, description, Recorded(SeedreamReferenceKind.DataUri, null, bytes, header), FactsOf(header, bytes, $"the data URI {description}"));
         }
 
         /// <summary>An image held in memory (a Base64Json result), checked like a file and sent as a data URI.</summary>
@@ -82,11 +82,19 @@ namespace Seedream.Imaging
         {
             ImageHeader header = CheckImage(bytes, what);
             return new ReferenceImage($"data:image/{header.MimeSubtype};base64,{Convert.ToBase64String(bytes)}", description, Recorded(kind, name, bytes, header),
-                FactsOf(header, bytes.Length, what));
+                FactsOf(header, bytes, what));
         }
 
-        private static ReferenceFacts FactsOf(ImageHeader header, long bytes, string what) =>
-            new ReferenceFacts(what, header.MimeSubtype, bytes, header.Width, header.Height);
+        private static ReferenceFacts FactsOf(ImageHeader header, byte[] bytes, string what) =>
+            new ReferenceFacts(what, header.MimeSubtype, bytes.Length, header.Width, header.Height, AlphaOf(header, bytes));
+
+        /// <summary>Whether the image has an alpha channel, where its header tells: PNG from its chunks, JPEG never; null for the other formats.</summary>
+        private static bool? AlphaOf(ImageHeader header, byte[] bytes) => header.Format switch
+        {
+            ImageFormat.Png => ImageHeaderReader.PngHasAlpha(bytes),
+            ImageFormat.Jpeg => false,
+            _ => null,
+        };
 
         /// <summary>The record of bytes sent: hashed here, once, while they are in memory anyway.</summary>
         private static SeedreamReference Recorded(SeedreamReferenceKind kind, string? name, byte[] bytes, ImageHeader header) =>
