@@ -179,6 +179,7 @@ Set-Location '$folder'
             $folder = Join-Path $TestDrive "recipe-$([guid]::NewGuid().ToString('N'))"
             $null = New-Item -ItemType Directory $folder, (Join-Path $folder 'photos')
             foreach ($name in 'person.png', 'jacket.png', 'style.png') { $null = New-TestImageFile -Path (Join-Path $folder $name) }
+            $null = New-TestImageFile -Path (Join-Path $folder 'poster.png') -Width 1200 -Height 900   # layer decomposition takes 512x512 or more
             $null = [IO.File]::WriteAllBytes((Join-Path $folder 'photos/beach.jpg'), (New-SeedreamImage -Provider Simulator -Prompt 'a beach' -ResponseFormat Base64Json).ImageBytes)
             # The CSV files the batch recipes read, with the columns the README names.
             Set-Content (Join-Path $folder 'shots.csv') "Prompt,Model,Size,MaxImages`na red fox in snow,4.0,1K,2`na lighthouse at dusk,,,"
