@@ -8,7 +8,8 @@
       Test     builds, runs the xUnit and Pester suites, prints 'N passed, N failed', exits non-zero on failure.
       TestDesktop  builds, then runs tests/Seedream.DesktopTests (net472) on Mono against the fake API with the module's
                shipped DLLs, as Windows PowerShell loads them; prints 'N passed, N failed'. Needs Mono (.ci/run installs it).
-      Demo     starts the fake Seedream API and runs a short pipeline against it, saving images under out/demo.
+      Demo     builds, then runs a real pipeline (generate, edit, a streamed sequence, save) on the module's built-in
+               simulator: no key, no network, nothing billed. The images land under out/demo.
       Package  writes a PowerShell Gallery package (Seedream.<version>.nupkg) under out/.
       Bench    runs the benchmarks against the fake API and prints a table (not part of Test); -BenchRows runs some
                rows only (Import, FirstRequest, Throughput, Overhead, Fusion, Fusion14, Sequence, Unstreamed, FirstImage).
@@ -203,24 +204,30 @@ function Invoke-Mutate {
 }
 
 function Invoke-Demo {
+    # The module's main job on its built-in simulator: no key, no network, nothing billed (README, 'Try it without a key').
     Invoke-Build
-    Import-Module (Join-Path $Root 'tests/Pester/Seedream.TestHelpers.psm1') -Force
-    $fake = Start-FakeSeedreamApi -Path $FakeApiOut
+    Import-Module $ModuleOut -Force
+    $demo = Join-Path $Out 'demo'
+    if (Test-Path $demo) { Remove-Item $demo -Recurse -Force }
+    Connect-Seedream -Provider Simulator
     try {
-        $env:SEEDREAM_BASE_URI = $fake.ApiV1
-        $env:SEEDREAM_API_KEY = $fake.ApiKey
-        Import-Module $ModuleOut -Force
-        $demo = Join-Path $Out 'demo'
-        New-SeedreamImage -Prompt 'a red fox in the snow' -Verbose |
-            Edit-SeedreamImage -Prompt 'make it night' -Verbose |
-            Save-SeedreamResult -Path $demo -PassThru -Verbose |
-            Format-Table Name, Length | Out-Host
+        Write-Host 'Generate, then edit the result, then save both:'
+        $fox = New-SeedreamImage -Prompt 'a red fox in the snow' -Size 2K
+        $night = $fox | Edit-SeedreamImage -Prompt 'make it night, keep the fox'
+        $fox, $night | Save-SeedreamResult -Path $demo -PassThru | Format-Table Name, Length | Out-Host
+        Write-Host 'A streamed sequence of four, saved as each image arrives:'
         New-SeedreamImage -Prompt 'a four-panel storyboard of a cat astronaut' -MaxImages 4 -Stream |
-            Save-SeedreamResult -Path $demo -PassThru | Format-Table Name, Length | Out-Host
+            Save-SeedreamResult -Path $demo -NameTemplate 'storyboard-{index}' -PassThru | Format-Table Name, Length | Out-Host
+        $files = @(Get-ChildItem $demo -File)
+        Write-Host "$($files.Count) simulated images (marked SIMULATED, cost `$0) are in $demo."
+        Write-Host 'The same pipeline against a real provider (billed at list price):'
+        Write-Host '    $env:SEEDREAM_API_KEY = ''<your key>''   # APIYI; or Connect-Seedream -Provider BytePlus -ApiKey (Read-Host -AsSecureString)'
+        Write-Host '    Import-Module ./out/Seedream'
+        Write-Host '    New-SeedreamImage -Prompt ''a red fox in the snow'' | Edit-SeedreamImage -Prompt ''make it night, keep the fox'' |'
+        Write-Host '        Save-SeedreamResult -Path ./out/real -PassThru'
     }
     finally {
-        Remove-Item Env:SEEDREAM_BASE_URI, Env:SEEDREAM_API_KEY -ErrorAction SilentlyContinue
-        Stop-FakeSeedreamApi $fake
+        Disconnect-Seedream
     }
 }
 

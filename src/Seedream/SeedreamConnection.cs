@@ -5,6 +5,7 @@ using System.Net;
 using System.Runtime.CompilerServices;
 using System.Security;
 using Seedream.Catalog;
+using Seedream.Simulator;
 
 namespace Seedream
 {
@@ -97,7 +98,7 @@ namespace Seedream
             {
                 (baseUri, baseSource) = (connected.BaseUri, "Connect-Seedream");
             }
-            else if (!string.IsNullOrEmpty(fromEnvironment))
+            else if (!string.IsNullOrEmpty(fromEnvironment) && !provider.IsSimulated)
             {
                 (baseUri, baseSource) = (new Uri(fromEnvironment, UriKind.Absolute), "Environment:" + BaseUriVariable);
             }
@@ -137,8 +138,9 @@ namespace Seedream
         private static readonly ConditionalWeakTable<Runspace, ConnectionDefaults> ByRunspace = new ConditionalWeakTable<Runspace, ConnectionDefaults>();
         private static ConnectionDefaults? _withoutRunspace;
 
-        public ConnectionDefaults(SeedreamProvider provider, Uri? baseUri, SecureString? apiKey, string? catalogPath = null)
+        public ConnectionDefaults(SeedreamProvider provider, Uri? baseUri, SecureString? apiKey, string? catalogPath = null, SimulatorSession? simulator = null)
         {
+            Simulator = simulator;
             Provider = provider;
             BaseUri = baseUri;
             ApiKey = apiKey;
@@ -151,6 +153,9 @@ namespace Seedream
 
         /// <summary>Connect-Seedream -CatalogPath, as a full path; it applies whatever the provider.</summary>
         public string? CatalogPath { get; }
+
+        /// <summary>The simulator's faults and clock (Connect-Seedream -Provider Simulator -SimulateFault); null: none asked for.</summary>
+        public SimulatorSession? Simulator { get; }
 
         public static ConnectionDefaults? Current
         {

@@ -93,6 +93,12 @@ namespace Seedream
 
         public bool HasImageBytes => ImageBytes != null;
 
+        /// <summary>
+        /// True for an image the module's simulator made (-Provider Simulator): drawn in process, marked "SIMULATED", never
+        /// sent to a provider and never billed (Cost 0).
+        /// </summary>
+        public bool IsSimulated { get; set; }
+
         public bool IsExpired => ExpiresAt is DateTimeOffset expires && expires <= DateTimeOffset.UtcNow;
 
         /// <summary>How long the hosted URL still works; null for inline bytes.</summary>

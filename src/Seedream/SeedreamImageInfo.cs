@@ -72,6 +72,9 @@ namespace Seedream
         /// <summary>The catalog's list price of the image when it was made, in US dollars; null when the model was unknown.</summary>
         public decimal? EstimatedCost { get; set; }
 
+        /// <summary>True when the provenance record says the module's simulator drew the image (never sent, never billed).</summary>
+        public bool IsSimulated { get; set; }
+
         public string? ModuleVersion { get; set; }
         public int RecordVersion { get; set; }
 

@@ -252,7 +252,7 @@ Describe 'Catalog' {
         It 'refuses on APIYI, which has no listing, without a request' {
             $refusal = Get-Refusal { Get-SeedreamModel -Online }
             $refusal.FullyQualifiedErrorId | Should -BeLike 'Seedream.NoModelListing,*'
-            $refusal.Exception.Message | Should -Match '^APIYI has no model listing \(GET \{base\}/models\).*Listings: BytePlus, Volcengine\.$'
+            $refusal.Exception.Message | Should -Match '^APIYI has no model listing \(GET \{base\}/models\).*Listings: BytePlus, Volcengine, Simulator\.$'
             @(Get-FakeRequest $Fake) | Should -HaveCount 0
         }
 

@@ -126,7 +126,7 @@ Describe 'Tab completion' {
             @{ Command = 'Get-SeedreamModel' }
             @{ Command = 'Get-SeedreamConnection' }
         ) {
-            Get-Completion "$Command -Provider " | Should -Be @('APIYI', 'BytePlus', 'Volcengine')
+            Get-Completion "$Command -Provider " | Should -Be @('APIYI', 'BytePlus', 'Volcengine', 'Simulator')
             Get-Completion "$Command -Provider v" | Should -Be 'Volcengine'
         }
     }

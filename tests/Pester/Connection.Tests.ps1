@@ -96,7 +96,7 @@ Describe 'Providers and connection' {
         It 'refuses an unknown provider, naming -Provider and the known ones' {
             $refusal = Get-Refusal { Connect-Seedream -Provider Nowhere }
             $refusal.FullyQualifiedErrorId | Should -BeLike 'Seedream.InvalidParameter,*'
-            $refusal.Exception.Message | Should -Be "Parameter -Provider: 'Nowhere' is not a known provider; use one of APIYI, BytePlus, Volcengine."
+            $refusal.Exception.Message | Should -Be "Parameter -Provider: 'Nowhere' is not a known provider; use one of APIYI, BytePlus, Volcengine, Simulator."
             (Get-SeedreamConnection).Provider | Should -Be 'APIYI'
         }
     }

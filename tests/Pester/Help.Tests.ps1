@@ -1,5 +1,6 @@
 # Help: every cmdlet and parameter documented (from the generated MAML, as Get-Help shows it), the markdown source
-# in line with the built cmdlets, every example parses, and the examples run against the fake API.
+# in line with the built cmdlets, every example parses, and the examples run on the module's simulator and print what
+# their documentation shows.
 BeforeDiscovery {
     $repo = Resolve-Path (Join-Path $PSScriptRoot '../..')
     $manifest = Import-PowerShellDataFile (Join-Path $repo 'Seedream.psd1')
@@ -7,7 +8,11 @@ BeforeDiscovery {
     Import-Module (Join-Path $repo '.build/MarkdownHelp.psm1') -Force
     $script:ExampleCases = @(foreach ($file in Get-ChildItem (Join-Path $repo 'docs/en-US') -Filter '*-*.md') {
             $help = Read-MarkdownHelp -Path $file.FullName
-            foreach ($example in $help.Examples) { @{ Cmdlet = $help.Name; Title = $example.Title; Code = $example.Code } }
+            foreach ($example in $help.Examples) {
+                # What the example shows it prints: the fenced blocks after its code (none for most).
+                $shown = @($example.Remarks | Where-Object { $_ -match '^```' } | ForEach-Object { $_ -replace '^```\w*\r?\n', '' -replace '\r?\n```$', '' })
+                @{ Cmdlet = $help.Name; Title = $example.Title; Code = $example.Code; Shown = ($shown -join "`n") }
+            }
         })
 }
 
@@ -122,39 +127,99 @@ Describe 'Help' {
             $errors | Should -BeNullOrEmpty
         }
 
-        It 'runs against the fake API in a fresh runspace' {
-            if ($Code -match 'Read-Host') { Set-ItResult -Skipped -Because 'it prompts for a key'; return }
-            $work = Join-Path ([IO.Path]::GetTempPath()) "seedream-example-$([guid]::NewGuid().ToString('N'))"
-            $null = New-Item -ItemType Directory -Path $work, (Join-Path $work 'photos'), (Join-Path $work 'products')
-            foreach ($name in 'photo.png', 'person.png', 'jacket.png', 'style.png', 'photos/beach.png', 'photos/city.png', 'products/mug.png', 'products/lamp.png') {
-                $null = New-TestImageFile -Path (Join-Path $work $name)
+        BeforeAll {
+            # The example's folder: the files examples name, made up.
+            function New-ExampleFolder {
+                $work = Join-Path ([IO.Path]::GetTempPath()) "seedream-example-$([guid]::NewGuid().ToString('N'))"
+                $null = New-Item -ItemType Directory -Path $work, (Join-Path $work 'photos'), (Join-Path $work 'products')
+                foreach ($name in 'photo.png', 'person.png', 'jacket.png', 'style.png', 'photos/beach.png', 'photos/city.png', 'products/mug.png', 'products/lamp.png') {
+                    $null = New-TestImageFile -Path (Join-Path $work $name)
+                }
+                # Layer decomposition takes images of at least 512x512.
+                $null = New-Item -ItemType Directory -Path (Join-Path $work 'posters')
+                foreach ($name in 'poster.png', 'posters/poster-a.png') { $null = New-TestImageFile -Path (Join-Path $work $name) -Width 1200 -Height 900 }
+                $work
             }
-            # Layer decomposition takes images of at least 512x512.
-            $null = New-Item -ItemType Directory -Path (Join-Path $work 'posters')
-            foreach ($name in 'poster.png', 'posters/poster-a.png') { $null = New-TestImageFile -Path (Join-Path $work $name) -Width 1200 -Height 900 }
+
+            # Run before every example: what it generates (and a model listing it asks for) goes to the simulator (a -WhatIf
+            # call keeps the documented provider: it sends nothing), and Read-Host answers for the reader, so the examples
+            # that ask for a key run too.
+            $script:ExamplePreamble = @'
+$ProgressPreference = 'SilentlyContinue'
+$PSStyle.OutputRendering = 'PlainText'
+function Read-Host { param([Parameter(Position = 0)] $Prompt, [switch] $AsSecureString, [switch] $MaskInput)
+    if ($AsSecureString) { ConvertTo-SecureString 'sk-example-key' -AsPlainText -Force } else { 'sk-example-key' } }
+$toSimulator = { if ($args[0].BoundParameters -notcontains 'WhatIf') { 'Simulator' } }
+foreach ($command in 'New-SeedreamImage', 'Edit-SeedreamImage', 'Split-SeedreamImage') { $PSDefaultParameterValues["${command}:Provider"] = $toSimulator }
+$PSDefaultParameterValues['Get-SeedreamModel:Provider'] = { if ($args[0].BoundParameters -contains 'Online') { 'Simulator' } }
+'@
+            # Output compared line by line, blank lines and trailing spaces aside; a folder path and a file name's
+            # time stamp and request id (which differ on every run and machine) stand as <path> and <stamp>.
+            function ConvertTo-ComparableOutput([string] $Text) {
+                $Text = $Text -replace '"(?:[A-Za-z]:)?[\\/][^"]*[\\/]([^"\\/]+)"', '"<path>/$1"'
+                $Text = $Text -replace '\d{8}-\d{6}-[0-9a-z]{6}', '<stamp>'
+                @($Text -split '\r?\n' | ForEach-Object { $_.TrimEnd() } | Where-Object { $_ })
+            }
+        }
+
+        It 'runs on the simulator in a fresh runspace' {
+            $work = New-ExampleFolder
             $before = @(Get-ChildItem $work -Recurse -File).Count
+            $answered = [Seedream.Simulator.SimulatorHandler]::RequestsAnswered
             $ps = [powershell]::Create()
             try {
-                $null = $ps.AddScript('param($m, $d) Set-Location -LiteralPath $d; Import-Module $m; $ProgressPreference = "SilentlyContinue"').AddArgument($ModuleBase).AddArgument($work)
+                $null = $ps.AddScript('param($m, $d) Set-Location -LiteralPath $d; Import-Module $m').AddArgument($ModuleBase).AddArgument($work)
                 $null = $ps.Invoke()
+                $ps.Commands.Clear()
+                $null = $ps.AddScript($ExamplePreamble).Invoke()
                 $ps.Commands.Clear()
                 $null = $ps.AddScript($Code)
                 $output = $ps.Invoke()
                 @($ps.Streams.Error | ForEach-Object { "$_" }) | Should -BeNullOrEmpty
-                $generated = @(Get-FakeRequest $Fake -Target generate)
+                # Nothing generated reaches a provider (the fake API stands in for one here, through $env:SEEDREAM_BASE_URI).
+                @(Get-FakeRequest $Fake -Target generate) | Should -BeNullOrEmpty
                 if ($Code -match '(New|Edit|Split)-SeedreamImage' -and $Code -notmatch '-WhatIf') {
-                    $generated.Count | Should -BeGreaterOrEqual 1 -Because 'the example calls the API'
+                    [Seedream.Simulator.SimulatorHandler]::RequestsAnswered | Should -BeGreaterThan $answered -Because 'the example ran on the simulator'
                     $output.Count + @(Get-ChildItem $work -Recurse -File).Count - $before | Should -BeGreaterThan 0 -Because 'it writes results or files'
                 }
                 if ($Code -match 'Save-SeedreamResult' -and $Code -notmatch '-WhatIf') {
                     @(Get-ChildItem $work -Recurse -File).Count | Should -BeGreaterThan $before -Because 'the example saves files'
                 }
-                if ($Code -match '(New|Edit|Split)-SeedreamImage[^\r\n|]*-WhatIf') { $generated | Should -BeNullOrEmpty }
             }
             finally {
                 $ps.Dispose()
                 Remove-Item $work -Recurse -Force -ErrorAction SilentlyContinue
             }
+        }
+
+        It 'prints what its documentation shows' {
+            if (-not $Shown) { Set-ItResult -Skipped -Because 'the example shows no output'; return }
+            if ($Code -match '-Online') { Set-ItResult -Skipped -Because "its output is the provider's own listing, which only the provider can show"; return }
+            if ($Code -match 'Split-SeedreamImage' -and $Code -notmatch '-WhatIf') { Set-ItResult -Skipped -Because 'its output is the layers a provider finds in a real picture'; return }
+            # A fresh PowerShell set up as the documentation assumes: a key in $env:SEEDREAM_API_KEY, no other settings,
+            # and every proxy variable on a closed port, so nothing it does can leave the machine.
+            $work = New-ExampleFolder
+            try {
+                $exe = [Environment]::ProcessPath
+                $start = [System.Diagnostics.ProcessStartInfo]::new($exe)
+                if ((Split-Path $exe -Leaf) -like 'dotnet*') { $start.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll')) }
+                $script = "Import-Module '$ModuleBase'`n$ExamplePreamble`n$Code"
+                foreach ($argument in '-NoProfile', '-NonInteractive', '-Command', $script) { $start.ArgumentList.Add($argument) }
+                foreach ($name in 'SEEDREAM_BASE_URI', 'ARK_API_KEY', 'SEEDREAM_CATALOG') { $null = $start.Environment.Remove($name) }
+                $start.Environment['SEEDREAM_API_KEY'] = 'sk-example-key'
+                foreach ($name in 'HTTPS_PROXY', 'HTTP_PROXY', 'ALL_PROXY', 'https_proxy', 'http_proxy', 'all_proxy') { $start.Environment[$name] = 'http://127.0.0.1:9' }
+                $start.WorkingDirectory = $work
+                $start.RedirectStandardOutput = $true
+                $start.RedirectStandardError = $true
+                $start.UseShellExecute = $false
+                $child = [System.Diagnostics.Process]::Start($start)
+                $errors = $child.StandardError.ReadToEndAsync()
+                $printed = $child.StandardOutput.ReadToEnd()
+                $child.WaitForExit()
+                $errors.Result | Should -BeNullOrEmpty
+                ConvertTo-ComparableOutput $printed | Should -Be (ConvertTo-ComparableOutput $Shown)
+            }
+            finally { Remove-Item $work -Recurse -Force -ErrorAction SilentlyContinue }
         }
     }
 

@@ -36,7 +36,17 @@ public class CatalogFileTests
                 Assert.NotEmpty(offer.Ids);
                 Assert.All(offer.Ids, id => Assert.Matches("^[a-z0-9][a-z0-9-]+[a-z0-9]$", id));
                 Assert.InRange(offer.MaxReferenceImages, 1, catalog.Limits.MaxReferencesPlusOutputs - 1);
-                Assert.True(offer.Price.OneImage(model.DefaultPixels) > 0, $"{model.Family} on {offer.Provider} has no price");
+                if (offer.Provider.IsSimulated)
+                {
+                    // The simulator bills nothing, and takes every id any provider gives the model.
+                    Assert.Equal(0m, offer.Price.OneImage(model.DefaultPixels));
+                    Assert.Equal(0m, offer.Price.Estimate(3, model.DefaultPixels, 2));
+                    Assert.Empty(model.AllIds.Except(offer.Ids));
+                }
+                else
+                {
+                    Assert.True(offer.Price.OneImage(model.DefaultPixels) > 0, $"{model.Family} on {offer.Provider} has no price");
+                }
                 if (offer.Status.State != ModelState.Live)
                 {
                     Assert.NotNull(offer.Status.Date);
@@ -86,7 +96,7 @@ public class CatalogFileTests
         { "a number as text", r => FirstModel(r)["sizes"]!["minPixels"] = "3686400", "field 'sizes.minPixels': must be a whole number; got \"3686400\"." },
         { "a misspelt field", r => FirstModel(r)["outputformats"] = new JsonArray("jpeg"), "field 'outputformats': is not a field; field names are case-sensitive: did you mean 'outputFormats'?" },
         { "an unknown field", r => FirstModel(r)["colour"] = "red", "field 'colour': is not a field here; known fields: family, names," },
-        { "an unknown provider", r => FirstModel(r)["providers"]!["Azure"] = new JsonObject(), "field 'providers.Azure': 'Azure' is not a provider; use APIYI, BytePlus, Volcengine." },
+        { "an unknown provider", r => FirstModel(r)["providers"]!["Azure"] = new JsonObject(), "field 'providers.Azure': 'Azure' is not a provider; use APIYI, BytePlus, Volcengine, Simulator." },
         { "a price as text", r => FirstModel(r)["providers"]!["APIYI"]!["price"]!["perImage"] = "0.035", "field 'providers.APIYI.price.perImage': must be a price in US dollars from 0 to 1000 (0.035); got \"0.035\"." },
         { "no price at all", r => FirstModel(r)["providers"]!["APIYI"]!["price"] = new JsonObject(), "field 'providers.APIYI.price': needs perImage or perRequest (use 0 for a free model)." },
         { "a retirement without a date", r => FirstModel(r)["providers"]!["BytePlus"]!["status"] = new JsonObject { ["state"] = "retired" }, "field 'providers.BytePlus.status.date': a retired model needs the date it was switched off." },

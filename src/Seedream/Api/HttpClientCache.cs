@@ -22,12 +22,19 @@ namespace Seedream.Api
         /// </summary>
         public string? UserAgent { get; set; }
 
+        /// <summary>
+        /// A handler that answers in process instead of the network (the module's simulator): a client over it opens no
+        /// socket, and is never cached (proxy and time-out settings do not apply).
+        /// </summary>
+        public HttpMessageHandler? InProcessHandler { get; set; }
+
         public bool Equals(ConnectionSettings? other) =>
             other != null &&
             Equals(Proxy, other.Proxy) &&
             ProxyUseDefaultCredentials == other.ProxyUseDefaultCredentials &&
             ConnectTimeout == other.ConnectTimeout &&
             string.Equals(UserAgent, other.UserAgent, StringComparison.Ordinal) &&
+            ReferenceEquals(InProcessHandler, other.InProcessHandler) &&
             SameCredential(ProxyCredential, other.ProxyCredential);
 
         private static bool SameCredential(NetworkCredential? a, NetworkCredential? b) =>
@@ -70,6 +77,11 @@ namespace Seedream.Api
 
         public static HttpClient Get(ConnectionSettings settings)
         {
+            if (settings.InProcessHandler != null)
+            {
+                return Create(settings.InProcessHandler, settings.UserAgent);
+            }
+
             Entry entry = Clients.GetOrAdd(settings, key => new Entry(key));
             Interlocked.Exchange(ref entry.LastUse, Interlocked.Increment(ref _clock));
             HttpClient client = entry.Client.Value;
@@ -93,14 +105,16 @@ namespace Seedream.Api
             }
         }
 
-        private static HttpClient Create(ConnectionSettings settings)
+        private static HttpClient Create(ConnectionSettings settings) => Create(CreateHandler(settings), settings.UserAgent, disposeHandler: true);
+
+        private static HttpClient Create(HttpMessageHandler handler, string? userAgentSetting, bool disposeHandler = false)
         {
-            var client = new HttpClient(CreateHandler(settings), disposeHandler: true)
+            var client = new HttpClient(handler, disposeHandler)
             {
                 // Each call bounds itself with its own token; HttpClient's own limit would cut long streams.
                 Timeout = System.Threading.Timeout.InfiniteTimeSpan,
             };
-            string userAgent = HeaderSafe(settings.UserAgent);
+            string userAgent = HeaderSafe(userAgentSetting);
             if (userAgent.Length > 0)
             {
                 client.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", userAgent);

@@ -228,7 +228,7 @@ namespace Seedream.Catalog
 
         private static SeedreamProvider ReadProvider(JsonObject o, Where w, List<SeedreamProvider> earlier)
         {
-            CheckKeys(o, w, "name", "baseUri", "apiKeyVariables", "defaultModel", "defaultModelReason", "listsModels");
+            CheckKeys(o, w, "name", "baseUri", "simulated", "apiKeyVariables", "defaultModel", "defaultModelReason", "listsModels");
             string name = RequiredString(o, w, "name");
             if (earlier.Any(p => Same(p.Name, name)))
             {
@@ -241,9 +241,11 @@ namespace Seedream.Catalog
                 throw w.Field("baseUri").Error($"'{baseText}' is not an absolute https URI.");
             }
 
-            IReadOnlyList<string> variables = StringList(o, w, "apiKeyVariables", required: true)!;
+            // The simulator answers inside the module and takes no key.
+            bool simulated = OptionalBool(o, w, "simulated") ?? false;
+            IReadOnlyList<string> variables = StringList(o, w, "apiKeyVariables", required: !simulated) ?? Array.Empty<string>();
             return new SeedreamProvider(name, baseUri, variables, RequiredString(o, w, "defaultModel"),
-                OptionalString(o, w, "defaultModelReason"), OptionalBool(o, w, "listsModels") ?? false);
+                OptionalString(o, w, "defaultModelReason"), OptionalBool(o, w, "listsModels") ?? false, simulated);
         }
 
         private static SeedreamModel ReadModel(JsonObject o, Where w, IReadOnlyList<SeedreamProvider> providers, CommonLimits limits, string source)

@@ -479,8 +479,10 @@ namespace Seedream.Catalog
     /// <summary>A service that hosts the Seedream models: where it lives, its key variables and its default model.</summary>
     public sealed class SeedreamProvider
     {
-        internal SeedreamProvider(string name, Uri baseUri, IReadOnlyList<string> apiKeyVariables, string defaultModel, string? defaultModelReason, bool listsModels)
+        internal SeedreamProvider(string name, Uri baseUri, IReadOnlyList<string> apiKeyVariables, string defaultModel, string? defaultModelReason, bool listsModels,
+            bool isSimulated = false)
         {
+            IsSimulated = isSimulated;
             Name = name;
             BaseUri = baseUri;
             ApiKeyVariables = apiKeyVariables;
@@ -503,6 +505,12 @@ namespace Seedream.Catalog
 
         /// <summary>Whether GET {base}/models exists there (Get-SeedreamModel -Online).</summary>
         public bool ListsModels { get; }
+
+        /// <summary>
+        /// The module's own simulator (src/Seedream/Simulator): answered in process, no key, no network, nothing billed;
+        /// its results say they are simulated.
+        /// </summary>
+        public bool IsSimulated { get; }
 
         public override string ToString() => Name;
     }

@@ -66,6 +66,12 @@ namespace Seedream.Commands
             base.BeginProcessing();
         }
 
+        private Simulator.SimulatorHandler? _simulator;
+
+        /// <summary>The simulator for a simulated provider (made on the pipeline thread, where the session's faults and catalog are read).</summary>
+        protected override System.Net.Http.HttpMessageHandler? InProcessHandler =>
+            ProviderInfo.IsSimulated ? _simulator ??= Simulator.SimulatorSetup.Handler(ProviderInfo) : null;
+
         protected ClientOptions CreateClientOptions() => new ClientOptions
         {
             BaseUri = Connection.BaseUri,

@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation;
 using System.Security;
 using Seedream.Catalog;
+using Seedream.Simulator;
 
 namespace Seedream.Commands
 {
@@ -34,10 +35,26 @@ namespace Seedream.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
+        /// <summary>With -Provider Simulator: the fault the next requests (downloads, for ExpiredUrl) answer with.</summary>
+        [Parameter]
+        public SimulatedFault SimulateFault { get; set; }
+
+        /// <summary>How many requests -SimulateFault applies to; 1 by default.</summary>
+        [Parameter]
+        [ValidateRange(1, 1000)]
+        public int FaultCount { get; set; } = 1;
+
         protected override void EndProcessing()
         {
             // Checks the values as a call would use them (a bad provider, base URI or catalog stops here) before anything is stored.
             SeedreamConnection given = ConnectionResolver.Resolve(this, Provider, BaseUri, ApiKey, requireKey: false);
+            bool faultAsked = MyInvocation.BoundParameters.ContainsKey(nameof(SimulateFault)) || MyInvocation.BoundParameters.ContainsKey(nameof(FaultCount));
+            if (faultAsked && !given.ProviderInfo.IsSimulated)
+            {
+                ThrowTerminatingError(SeedreamErrors.InvalidParameterRecord(MyInvocation.BoundParameters.ContainsKey(nameof(SimulateFault)) ? nameof(SimulateFault) : nameof(FaultCount),
+                    $"faults are played only by the simulator; add -Provider Simulator (the provider here is {given.Provider}).", SimulateFault));
+            }
+
             string? catalogPath = null;
             if (CatalogPath != null)
             {
@@ -53,12 +70,19 @@ namespace Seedream.Commands
                 }
             }
 
-            ConnectionDefaults.Current = new ConnectionDefaults(given.ProviderInfo, BaseUri, ApiKey, catalogPath);
+            SimulatorSession? simulator = given.ProviderInfo.IsSimulated ? new SimulatorSession(SimulateFault, FaultCount) : null;
+            ConnectionDefaults.Current = new ConnectionDefaults(given.ProviderInfo, BaseUri, ApiKey, catalogPath, simulator);
             SeedreamConnection connection = ConnectionResolver.Resolve(this, null, null, null, requireKey: false);
             WriteVerbose($"Connected to {connection.Provider} at {connection.BaseUri} (from {ConnectionResolver.DescribeSource(connection.BaseUriSource)}); " +
                          $"key from {ConnectionResolver.DescribeSource(connection.ApiKeySource)}; " +
                          $"user catalog: {connection.CatalogPath ?? "none"} (from {ConnectionResolver.DescribeSource(connection.CatalogSource)}).");
-            if (!connection.HasApiKey)
+            if (simulator != null)
+            {
+                WriteVerbose(simulator.Fault == SimulatedFault.None
+                    ? "The simulator answers in this session: no key, no network, nothing billed."
+                    : $"The simulator answers in this session; the next {FaultCount} request(s){(SimulateFault == SimulatedFault.ExpiredUrl ? " to download an image" : "")} answer with {SimulateFault}.");
+            }
+            else if (!connection.HasApiKey)
             {
                 WriteWarning($"No API key yet: pass -ApiKey, or set {ConnectionResolver.KeyVariables(connection.ProviderInfo)} before generating.");
             }

@@ -54,7 +54,7 @@ namespace Seedream.Commands
                     "a key is printable ASCII without spaces. Check for a character pasted or read along with it.", null));
             }
 
-            if (requireKey && !connection.HasApiKey)
+            if (requireKey && !connection.HasApiKey && !connection.ProviderInfo.IsSimulated)
             {
                 cmdlet.ThrowTerminatingError(new ErrorRecord(
                     new SeedreamException($"No API key for {connection.Provider}: pass -ApiKey, run Connect-Seedream -ApiKey, or set {KeyVariables(connection.ProviderInfo)}. Nothing prompts for it."),

@@ -276,6 +276,7 @@ namespace Seedream.Commands
             var client = new SeedreamClient(HttpClientCache.Get(ConnectionSettings), options, _backoff);
             (int Width, int Height)? requestedSize = RequestRules.ResolveSize(request.Size, model);
             PriceRule? price = choice.Offer?.Price;
+            bool simulated = ProviderInfo.IsSimulated;
             Interlocked.Add(ref _imagesExpected, request.MaxOutputImages);
             CheckpointJournal? journal = _journal;
             _tally.Sent++;
@@ -332,6 +333,7 @@ namespace Seedream.Commands
 
                         SeedreamImage result = ToResult(image, request, prompt, images.Count, requestedSize, model);
                         result.RequestId = image.RequestId;
+                        result.IsSimulated = simulated;
                         result.LayerSetId = result.IsLayer ? layerSetId : null;
                         if (LayerLimit is int keep && result.ZIndex > keep)
                         {
@@ -542,6 +544,7 @@ namespace Seedream.Commands
                     RequestHash = identity,
                     SavedFile = saved ? file : null,
                     FromCheckpoint = true,
+                    IsSimulated = ProviderInfo.IsSimulated, // the identity names the provider: recalled under the one that made it
                     ZIndex = image.ZIndex,
                     BoundingBox = SeedreamBoundingBox.Parse(image.BoundingBox, image.NormalizedBoundingBox),
                     LayerName = image.LayerName,

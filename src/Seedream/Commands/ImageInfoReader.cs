@@ -95,6 +95,7 @@ namespace Seedream.Commands
                 Model = request.Model,
                 ModelFamily = request.ModelFamily,
                 Provider = request.Provider,
+                IsSimulated = record.Simulated,
                 Mode = request.Mode,
                 Size = request.Size,
                 MaxImages = request.MaxImages,

@@ -62,7 +62,11 @@ namespace Seedream.Commands
             ProxyUseDefaultCredentials = ProxyUseDefaultCredentials.IsPresent,
             ConnectTimeout = TimeSpan.FromSeconds(ConnectTimeoutSec),
             UserAgent = _userAgent,
+            InProcessHandler = InProcessHandler,
         };
+
+        /// <summary>A handler that answers in process instead of the network (the simulator, for -Provider Simulator); null: the network.</summary>
+        protected virtual System.Net.Http.HttpMessageHandler? InProcessHandler => null;
 
         /// <summary>"Seedream-PowerShell/0.1.0 (PowerShell Core 7.4.6; Microsoft Windows 10.0.22631)", as the providers' SDKs name themselves.</summary>
         private string BuildUserAgent()

@@ -96,6 +96,9 @@ namespace Seedream.Commands
 
         protected override int ThrottleLimitValue => ThrottleLimit;
 
+        /// <summary>Downloads of the simulator's own URLs are answered by the simulator (made on the pipeline thread at the first); others go out.</summary>
+        private Simulator.SimulatorHandler? _simulator;
+
         protected override void BeginProcessing()
         {
             base.BeginProcessing();
@@ -197,6 +200,11 @@ namespace Seedream.Commands
                     continue;
                 }
 
+                if (image.ImageBytes is null && Simulator.SimulatedImage.IsSimulatorUrl(new Uri(image.Url!)))
+                {
+                    _simulator ??= Simulator.SimulatorSetup.Handler();
+                }
+
                 _filesQueued++;
                 RequestProgress();
                 StartWork((sink, token) => SaveAsync(image, baseName, expected, key, layerSet, sink, token), image);
@@ -275,12 +283,18 @@ namespace Seedream.Commands
                     }
                     else
                     {
-                        var downloader = new ImageDownloader(HttpClientCache.Get(ConnectionSettings), RetryPolicy)
+                        var url = new Uri(image.Url!);
+                        ConnectionSettings settings = ConnectionSettings;
+                        if (Simulator.SimulatedImage.IsSimulatorUrl(url))
+                        {
+                            settings.InProcessHandler = _simulator;
+                        }
+
+                        var downloader = new ImageDownloader(HttpClientCache.Get(settings), RetryPolicy)
                         {
                             MaxBytes = MaxDownloadBytes,
                             Timeout = TimeSpan.FromSeconds(TimeoutSec),
                         };
-                        var url = new Uri(image.Url!);
                         sink.WriteVerbose($"GET {ImageDownloader.DescribeUrl(url)}");
                         _downloads[counter] = true;
                         await downloader.DownloadAsync(url, file, counter.Report, VerboseRetry(sink, "Download"), cancellationToken).ConfigureAwait(false);

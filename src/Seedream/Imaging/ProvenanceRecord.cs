@@ -45,6 +45,9 @@ namespace Seedream.Imaging
         public string? LayerName { get; set; }
         public string? LayerDescription { get; set; }
 
+        /// <summary>True for an image the module's simulator drew (never sent, never billed); written only then.</summary>
+        public bool Simulated { get; set; }
+
         /// <summary>
         /// The record of a result. A result without its request (made by hand, or rebuilt from old data) records what it knows.
         /// A layer of a decomposition also records its place: ZIndex, BoundingBox, LayerName, LayerDescription.
@@ -58,6 +61,7 @@ namespace Seedream.Imaging
             Created = image.Created,
             Width = image.Width,
             Height = image.Height,
+            Simulated = image.IsSimulated,
             ZIndex = image.ZIndex,
             BoundingBox = image.BoundingBox?.ToString(),
             LayerName = image.LayerName,
@@ -79,6 +83,7 @@ namespace Seedream.Imaging
             ProvenanceField.Text("Model", r => r.Request.Model, (r, v) => r.Request.Model = v ?? ""),
             ProvenanceField.Text("ModelFamily", r => r.Request.ModelFamily, (r, v) => r.Request.ModelFamily = v),
             ProvenanceField.Text("Provider", r => r.Request.Provider, (r, v) => r.Request.Provider = v ?? ""),
+            ProvenanceField.Bool("Simulated", r => r.Simulated ? true : (bool?)null, (r, v) => r.Simulated = v ?? false),
             ProvenanceField.Text("Mode", r => r.Request.Mode.ToString(), (r, v) => r.Request.Mode = Enum.TryParse(v, true, out GenerationMode mode) ? mode : default),
             ProvenanceField.Text("Size", r => r.Request.Size, (r, v) => r.Request.Size = v),
             ProvenanceField.Text("OutputFormat", r => r.Request.OutputFormat, (r, v) => r.Request.OutputFormat = v),
