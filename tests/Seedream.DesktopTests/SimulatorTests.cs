@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Net.Http;
@@ -25,9 +26,12 @@ namespace Seedream.DesktopTests
         public async Task A_streamed_base64_sequence_arrives_as_whole_jpeg_images_with_usage()
         {
             var request = new GenerationRequest { Model = "seedream-4-0-250828", Prompt = "a hill", MaxImages = 2, Stream = true, ResponseFormat = ResponseFormats.Base64Json, Size = "1K" };
-            GenerationResult result = await Client().GenerateAsync(request, null, CancellationToken.None);
+            var arrived = new List<GeneratedImage>();
+            GenerationResult result = await Client().GenerateAsync(request, new GenerationObserver { ImageReceived = arrived.Add }, CancellationToken.None);
+            // A streamed image is handed over once, with its bytes; the result keeps only its slot.
             Assert.Equal(2, result.Images.Count);
-            foreach (GeneratedImage image in result.Images)
+            Assert.Equal(2, arrived.Count);
+            foreach (GeneratedImage image in arrived)
             {
                 Assert.True(ImageHeaderReader.TryRead(image.Bytes!, out ImageHeader header, out _));
                 Assert.Equal(ImageFormat.Jpeg, header.Format);

@@ -151,11 +151,13 @@ public sealed class SimulatorTests
     public async Task A_sequence_streams_each_image_then_usage_as_the_api_counts_it()
     {
         var request = new GenerationRequest { Model = "seedream-4-5-251128", Prompt = "a lighthouse", MaxImages = 3, Stream = true, ResponseFormat = ResponseFormats.Base64Json };
-        var arrived = new List<int>();
-        GenerationResult result = await Client(Handler()).GenerateAsync(request, new GenerationObserver { ImageReceived = i => arrived.Add(i.Index) }, CancellationToken.None);
+        var arrived = new List<GeneratedImage>();
+        GenerationResult result = await Client(Handler()).GenerateAsync(request, new GenerationObserver { ImageReceived = arrived.Add }, CancellationToken.None);
 
-        Assert.Equal([0, 1, 2], arrived);
-        Assert.All(result.Images, image =>
+        // A streamed image is handed over once, with its bytes; the result keeps only its slot.
+        Assert.Equal([0, 1, 2], arrived.Select(i => i.Index));
+        Assert.Equal([0, 1, 2], result.Images.Select(i => i.Index));
+        Assert.All(arrived, image =>
         {
             Assert.True(ImageHeaderReader.TryRead(image.Bytes!, out ImageHeader header, out _));
             Assert.Equal((ImageFormat.Jpeg, 2048, 2048), (header.Format, header.Width, header.Height));
@@ -234,7 +236,7 @@ public sealed class SimulatorTests
         var request = new GenerationRequest
         {
             Model = "seedream-5-0-flash-260915", Prompt = "", SequenceField = false, LayerDecomposition = true, Size = "auto",
-            Images = ["data:image/png;base64," + Convert.ToBase64String(input)],
+            Images = [RequestImage.FromBytes(input, "png")],
         };
         var http = new HttpClient(Handler());
         using var response = await http.PostAsync(new Uri(Simulator.BaseUri + "/images/generations"), new ByteArrayContent(RequestBodyWriter.ToUtf8Json(request)));
