@@ -104,6 +104,7 @@ Describe 'File names' {
         ) {
             $folder = New-Folder
             $images = @(New-SeedreamImage -Prompt 'race one'; New-SeedreamImage -Prompt 'race two')
+            $images | Should -HaveCount 2 -Because 'each save in the race needs its own image'
             Add-FakeFault $Fake @{ target = 'download'; stallAfterBytes = 100; times = 2 }
             $script = '$args[0] | Save-SeedreamResult -Path $args[1] -NameTemplate same -Force:$args[2] -NoProvenance'
             $runs = foreach ($image in $images) {
