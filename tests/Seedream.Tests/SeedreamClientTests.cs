@@ -110,6 +110,51 @@ public sealed class SeedreamClientTests : FakeServerTests
     }
 
     [Fact]
+    public async Task Streamed_no_image_is_decoded_while_an_earlier_one_waits_and_the_last_one_is_not_waited_for()
+    {
+        // The room for each image handed over is awaited when the next image's bytes start: by then exactly the
+        // earlier images have been handed over, and nothing waits after the last image, so the stream ends and the
+        // request frees its slot even while its last image still waits for the pipeline.
+        var receivedAtEachWait = new ConcurrentQueue<int>();
+        int received = 0;
+        var observer = new GenerationObserver
+        {
+            ImageReceived = _ => Interlocked.Increment(ref received),
+            WaitForRoom = _ =>
+            {
+                receivedAtEachWait.Enqueue(Volatile.Read(ref received));
+                return Task.CompletedTask;
+            },
+        };
+
+        GenerationResult result = await Client().GenerateAsync(Request(maxImages: 3, stream: true, format: ResponseFormats.Base64Json), observer, CancellationToken.None);
+
+        Assert.Equal(3, result.Images.Count);
+        Assert.Equal([1, 2], receivedAtEachWait);
+    }
+
+    [Fact]
+    public async Task Streamed_a_one_image_stream_finishes_while_its_image_still_waits_for_room()
+    {
+        var never = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        int waits = 0;
+        var observer = new GenerationObserver
+        {
+            WaitForRoom = _ =>
+            {
+                Interlocked.Increment(ref waits);
+                return never.Task;
+            },
+        };
+
+        GenerationResult result = await Client().GenerateAsync(Request(maxImages: 1, stream: true, format: ResponseFormats.Base64Json), observer, CancellationToken.None)
+            .WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Single(result.Images);
+        Assert.Equal(0, waits);
+    }
+
+    [Fact]
     public async Task Streamed_PartialFailure_IsAnErrorSlot_OthersArrive()
     {
         Server.AddFaults(new FaultRule { ErrorSlots = [1] });

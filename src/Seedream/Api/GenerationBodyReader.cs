@@ -48,10 +48,13 @@ namespace Seedream.Api
             ReadEventAsync(new IncrementalJsonReader(data, InitialBufferSize, maxValueBytes), cancellationToken);
 
         /// <param name="spareChunks">Decoding chunks shared by the events of one stream.</param>
-        internal static Task<GenerationEventData?> ReadEventAsync(Stream data, int maxValueBytes, Stack<byte[]> spareChunks, CancellationToken cancellationToken) =>
-            ReadEventAsync(new IncrementalJsonReader(data, InitialBufferSize, maxValueBytes, spareChunks), cancellationToken);
+        /// <param name="beforeImageBytes">Awaited when the event's b64_json value starts, before any of it is read or decoded.</param>
+        internal static Task<GenerationEventData?> ReadEventAsync(Stream data, int maxValueBytes, Stack<byte[]> spareChunks, Func<CancellationToken, Task>? beforeImageBytes,
+            CancellationToken cancellationToken) =>
+            ReadEventAsync(new IncrementalJsonReader(data, InitialBufferSize, maxValueBytes, spareChunks), cancellationToken, beforeImageBytes);
 
-        internal static async Task<GenerationEventData?> ReadEventAsync(IncrementalJsonReader json, CancellationToken cancellationToken)
+        internal static async Task<GenerationEventData?> ReadEventAsync(IncrementalJsonReader json, CancellationToken cancellationToken,
+            Func<CancellationToken, Task>? beforeImageBytes = null)
         {
             if (await json.IsExactlyAsync(DoneMarker, cancellationToken).ConfigureAwait(false))
             {
@@ -81,6 +84,11 @@ namespace Seedream.Api
                         data.Usage = await UsageValueAsync(json, cancellationToken).ConfigureAwait(false);
                         break;
                     default:
+                        if (name == "b64_json" && beforeImageBytes != null)
+                        {
+                            await beforeImageBytes(cancellationToken).ConfigureAwait(false);
+                        }
+
                         if (!await ReadImageFieldAsync(json, name, data.Image, cancellationToken).ConfigureAwait(false))
                         {
                             await json.SkipValueAsync(cancellationToken).ConfigureAwait(false);

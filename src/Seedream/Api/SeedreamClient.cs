@@ -58,9 +58,11 @@ namespace Seedream.Api
         public Action<GeneratedImage>? ImageReceived { get; set; }
 
         /// <summary>
-        /// Streamed: awaited after each image is handed to <see cref="ImageReceived"/>, before the stream is read on.
-        /// A caller that queues images for a slower consumer completes it when there is room again, which pauses the
-        /// stream read (and so the server, through the connection's flow control) instead of letting the queue grow.
+        /// Streamed: awaited once for each image handed to <see cref="ImageReceived"/>, when the next image's b64_json
+        /// starts and before any of it is read (never for the events after the last image). A caller that queues images
+        /// for a slower consumer completes it once the pipeline has taken the image, which pauses the stream read (and
+        /// so the server, through the connection's flow control) instead of letting the queue grow: at most one image
+        /// waits for the pipeline while none is being decoded.
         /// </summary>
         public Func<CancellationToken, Task>? WaitForRoom { get; set; }
 
@@ -369,6 +371,19 @@ namespace Seedream.Api
 
             // One image's decoding chunks, reused by the next: a long stream allocates them once.
             var spareChunks = new System.Collections.Generic.Stack<byte[]>();
+
+            // Images handed over whose room has not been waited for. The wait comes when the next image's bytes start, not
+            // when an image is handed over: the stream read pauses before decoding another image until the pipeline has
+            // taken every earlier one, while a stream whose last image is waiting still reads on to its end.
+            int owed = 0;
+            Func<CancellationToken, Task>? beforeImageBytes = observer.WaitForRoom is null ? null : async token =>
+            {
+                for (; owed > 0; owed--)
+                {
+                    await observer.WaitForRoom(token).ConfigureAwait(false);
+                }
+            };
+
             while (true)
             {
                 ServerSentEvent? sse;
@@ -377,7 +392,7 @@ namespace Seedream.Api
                 {
                     // The event's data is parsed as it arrives (b64_json decoded chunk by chunk), never collected first.
                     sse = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                    data = sse is null ? null : await GenerationBodyReader.ReadEventAsync(sse.Data, _options.MaxValueBytes, spareChunks, cancellationToken).ConfigureAwait(false);
+                    data = sse is null ? null : await GenerationBodyReader.ReadEventAsync(sse.Data, _options.MaxValueBytes, spareChunks, beforeImageBytes, cancellationToken).ConfigureAwait(false);
                 }
                 catch (TimeoutException ex)
                 {
@@ -419,11 +434,7 @@ namespace Seedream.Api
                         result.Images.Add(image.WithoutBytes());
                         image = null!;
                         data = null;
-                        if (observer.WaitForRoom != null)
-                        {
-                            await observer.WaitForRoom(cancellationToken).ConfigureAwait(false);
-                        }
-
+                        owed++;
                         break;
                     case StreamCompleted:
                         completed = true;

@@ -296,12 +296,13 @@ namespace Seedream.Commands
                 // complete. Streamed, each image is written the moment it arrives and the usage comes last (-Verbose).
                 List<Action>? deferred = request.Stream ? null : new List<Action>();
 
-                // Streamed: one image may wait for the pipeline thread while the next is read; past that the stream
-                // read pauses until the pipeline has written it, so a slow consumer cannot make the queue grow. One, not
-                // none: a one-image request queued behind a slow one (-ThrottleLimit) must still finish and free its slot.
-                // Only a record without the bytes is kept of a streamed image. (Not disposed: a queued write may release
-                // it after this work has ended.)
-                SemaphoreSlim? room = request.Stream ? new SemaphoreSlim(1) : null;
+                // Streamed: each image written releases one room; the client waits for it when the next image's bytes
+                // start, so no image is decoded while an earlier one still waits for the pipeline thread, and a slow
+                // consumer cannot make the queue grow. The events after the last image are read without waiting: a
+                // request queued behind a slow one (-ThrottleLimit) still finishes and frees its slot. Only a record
+                // without the bytes is kept of a streamed image. (Not disposed: a queued write may release it after this
+                // work has ended.)
+                SemaphoreSlim? room = request.Stream ? new SemaphoreSlim(0) : null;
                 int lastBytes = 0;
 
                 // A layer decomposition's images share one LayerSetId and leave in stacking order, the base first.
