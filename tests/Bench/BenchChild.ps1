@@ -103,42 +103,47 @@ switch ($Scenario) {
     }
     'Overhead' {
         # Steady per-request time: New-SeedreamImage (silent, then with the default progress preference) against the
-        # same body posted by a PowerShell HttpClient loop and by a compiled C# loop; each warmed up first. The two
-        # module modes alternate over three rounds (medians), so neither gains from running after the other.
+        # same body posted by a PowerShell HttpClient loop and by a compiled C# loop; each warmed up first. The four
+        # alternate over five rounds, each round in a rotated order (medians), so none gains from when it runs: on a
+        # shared machine, a quiet or busy second lands on every tool alike.
         Import-Seedream
         $body = [IO.File]::ReadAllBytes($BodyPath)
         $prompts = 1..$Count | ForEach-Object { 'a red fox in the snow' }
         $null = $prompts | New-SeedreamImage
-        $rounds = @{ SilentlyContinue = @(); Continue = @() }
-        $cpus = @{ SilentlyContinue = @(); Continue = @() }
-        $clock = [Diagnostics.Stopwatch]::new()
-        foreach ($round in 1..3) {
-            foreach ($preference in 'SilentlyContinue', 'Continue') {
-                $ProgressPreference = $preference
-                $cpu = Get-Cpu
-                $clock.Restart()
-                $results = @($prompts | New-SeedreamImage)
-                $rounds[$preference] += $clock.Elapsed.TotalMilliseconds / $Count
-                $cpus[$preference] += ((Get-Cpu) - $cpu) / $Count
-                $ProgressPreference = 'SilentlyContinue'
-            }
-        }
-        $median = { param($v) @($v | Sort-Object)[1] }
-        $moduleMs = & $median $rounds.SilentlyContinue; $moduleCpu = & $median $cpus.SilentlyContinue
-        $progressMs = & $median $rounds.Continue; $progressCpu = & $median $cpus.Continue
-
         $send = New-ScriptSender $body
         for ($i = 0; $i -lt 20; $i++) { & $send }
-        $clock.Restart()
-        for ($i = 0; $i -lt $Count; $i++) { & $send }
-        $scriptMs = $clock.Elapsed.TotalMilliseconds / $Count
-
         Add-Type -TypeDefinition $compiled
         $null = [SeedreamBenchPlainLoop]::Run($uri, $env:SEEDREAM_API_KEY, $body, 20)
-        $compiledMs = [SeedreamBenchPlainLoop]::Run($uri, $env:SEEDREAM_API_KEY, $body, $Count)
+
+        $tools = 'Silent', 'Progress', 'Script', 'Compiled'
+        $ms = @{}; $cpus = @{}
+        foreach ($way in $tools) { $ms[$way] = @(); $cpus[$way] = @() }
+        $clock = [Diagnostics.Stopwatch]::new()
+        $results = @()
+        foreach ($round in 0..4) {
+            foreach ($k in 0..3) {
+                $way = $tools[($k + $round) % 4]
+                $cpu = Get-Cpu
+                $clock.Restart()
+                switch ($way) {
+                    'Silent' { $results = @($prompts | New-SeedreamImage) }
+                    'Progress' {
+                        $ProgressPreference = 'Continue'
+                        $results = @($prompts | New-SeedreamImage)
+                        $ProgressPreference = 'SilentlyContinue'
+                    }
+                    'Script' { for ($i = 0; $i -lt $Count; $i++) { & $send } }
+                    'Compiled' { $null = [SeedreamBenchPlainLoop]::Run($uri, $env:SEEDREAM_API_KEY, $body, $Count) }
+                }
+                $ms[$way] += $clock.Elapsed.TotalMilliseconds / $Count
+                $cpus[$way] += ((Get-Cpu) - $cpu) / $Count
+            }
+        }
+        $median = { param($v) @($v | Sort-Object)[2] }
         [pscustomobject]@{
-            ModuleMs = $moduleMs; ModuleCpuMs = $moduleCpu; ProgressMs = $progressMs; ProgressCpuMs = $progressCpu
-            ScriptMs = $scriptMs; CompiledMs = $compiledMs; Results = $results.Count
+            ModuleMs = & $median $ms.Silent; ModuleCpuMs = & $median $cpus.Silent
+            ProgressMs = & $median $ms.Progress; ProgressCpuMs = & $median $cpus.Progress
+            ScriptMs = & $median $ms.Script; CompiledMs = & $median $ms.Compiled; Results = $results.Count
         } | ConvertTo-Json -Compress
     }
     'Peak' {

@@ -74,6 +74,14 @@ Describe 'Gallery' {
             ([regex]::Matches((Get-Content $fromInfo.FullName -Raw), '<img ')).Count | Should -Be 1
         }
 
+        It 'refuses an -OutFile on another provider before it reads a single image, naming the parameter' {
+            $refusal = { Export-SeedreamGallery $Gallery -OutFile 'Env:/page.html' -WarningAction SilentlyContinue } | Should -Throw -PassThru
+            $refusal.FullyQualifiedErrorId | Should -BeLike 'Seedream.InvalidParameter*'
+            $refusal.Exception.Message | Should -Match "^Parameter -OutFile: 'Env:/page.html' is on the Environment provider, not the file system"
+            $empty = { Export-SeedreamGallery $Gallery -OutFile ' ' } | Should -Throw -PassThru
+            $empty.Exception.Message | Should -Match '^Parameter -OutFile: must not be empty'
+        }
+
         It 'writes nothing with -WhatIf, and overwrites only with -Force' {
             $before = (Get-Item $Page.FullName).LastWriteTimeUtc
             # -WhatIf in a runspace of its own: its "What if:" line goes to that runspace's host, not into the test log.

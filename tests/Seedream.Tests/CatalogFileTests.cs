@@ -196,6 +196,51 @@ public class CatalogFileTests
         Assert.Contains("ep-20261201090000-abcde", catalog.Suggest("ep-20261201090000-abcdf", catalog.FindProvider("BytePlus")!));
     }
 
+    private static SeedreamCatalog WithEndpoints(params string[] ids) =>
+        Over("{ \"endpoints\": [" + string.Join(",", ids.Select(id => $"{{ \"id\": \"{id}\", \"provider\": \"BytePlus\", \"model\": \"4.5\" }}")) + "] }");
+
+    [Fact]
+    public void Suggestions_are_the_three_nearest_in_ordinal_order_whatever_the_case_or_catalog_order()
+    {
+        // Listed backwards: four ids one edit away, of which the first three in ordinal order are offered.
+        SeedreamCatalog catalog = WithEndpoints("ep-aaaa-0004", "ep-aaaa-0003", "ep-aaaa-0002", "ep-aaaa-0001");
+        ModelChoice choice = catalog.Choose("EP-AAAA-000X", catalog.FindProvider("BytePlus")!);
+        Assert.Equal(ModelMatch.Unknown, choice.Match);
+        Assert.Equal(new[] { "ep-aaaa-0001", "ep-aaaa-0002", "ep-aaaa-0003" }, choice.Suggestions);
+    }
+
+    [Fact]
+    public void Suggestions_are_the_nearest_and_those_one_edit_further_only()
+    {
+        // One, two and three edits from the value (12 characters: three edits are within reach).
+        SeedreamCatalog catalog = WithEndpoints("ep-cccc-1555", "ep-cccc-1255", "ep-cccc-1235");
+        Assert.Equal(new[] { "ep-cccc-1235", "ep-cccc-1255" }, catalog.Suggest("ep-cccc-1234", catalog.FindProvider("BytePlus")!));
+
+    }
+
+    [Theory]
+    [InlineData("ep-dddd-000000000000", "ep-dddd-000000011111", true)]   // 20 characters: five edits are within reach
+    [InlineData("ep-dddd-000000000000", "ep-dddd-000000111111", false)]  // six are not
+    [InlineData("ep-qz", "ep-qzzz", true)]                               // a short value: two edits always are
+    [InlineData("ep-qz", "ep-qzzzz", false)]                             // three are not
+    public void Suggestions_reach_a_quarter_of_the_values_length_and_at_least_two_edits(string value, string id, bool offered)
+    {
+        SeedreamCatalog catalog = WithEndpoints(id);
+        IReadOnlyList<string> suggestions = catalog.Suggest(value, catalog.FindProvider("BytePlus")!);
+        Assert.Equal(offered ? new[] { id } : Array.Empty<string>(), suggestions);
+    }
+
+    [Theory]
+    [InlineData("ep-kitten-01", "ep-sitting-01", true)]   // kitten -> sitting is three edits (a substitution at each end, an insertion)
+    [InlineData("ep-kitten-01", "ep-sittin-01", true)]    // two
+    [InlineData("ep-flaw-0001", "ep-lawn-0001", true)]    // flaw -> lawn is two (a deletion and an insertion), not four substitutions
+    [InlineData("ep-abcd-0001", "ep-dcba-0001", false)]   // four substitutions are four edits: beyond the three this length reaches
+    public void Suggestions_measure_the_edit_distance(string value, string id, bool offered)
+    {
+        SeedreamCatalog catalog = WithEndpoints(id);
+        Assert.Equal(offered, catalog.Suggest(value, catalog.FindProvider("BytePlus")!).Contains(id));
+    }
+
     [Theory]
     [InlineData("""{ "providers": [] }""", "the top level, field 'providers': a user catalog may add or change models and endpoints only")]
     [InlineData("""{ "models": [ { "names": ["x"] } ] }""", "models[0], field 'family': is required (a string).")]

@@ -88,6 +88,34 @@ public sealed class GenerationBodyReaderTests
     }
 
     [Fact]
+    public async Task ASlotThatIsNotAnImageFailsAloneWithItsOwnIndexAndMessage()
+    {
+        // The oracle applies the same SlotRules, so the comparisons above cannot see these rules change: assert them here.
+        const string body = """{"model":"m","created":1,"data":[1,{"url":"https://x.example/a.png"},"text",{},{"error":{"message":"m","param":"","type":""}},{"error":{"code":"C"}}]}""";
+        for (int seed = 0; seed < 3; seed++)
+        {
+            GenerationResult result = await ReadAsync(body, bytesPerRead: 5, seed: seed, initialBufferSize: 1);
+
+            Assert.Equal(new[] { 0, 1, 2, 3, 4, 5 }, result.Images.Select(i => i.Index));
+            foreach (int notAnObject in new[] { 0, 2 })
+            {
+                Assert.Equal("InvalidResponse", result.Images[notAnObject].Error!.Code);
+                Assert.Equal("A data[] slot was not a JSON object.", result.Images[notAnObject].Error!.Message);
+                Assert.False(result.Images[notAnObject].Succeeded);
+            }
+
+            Assert.Null(result.Images[1].Error);
+            Assert.Equal("https://x.example/a.png", result.Images[1].Url);
+            Assert.Equal("InvalidResponse", result.Images[3].Error!.Code);
+            Assert.Equal("A data[] slot held neither url, b64_json nor error.", result.Images[3].Error!.Message);
+
+            // An error without a code is "Unknown"; an empty param or type is absent; a missing message is empty.
+            Assert.Equal(("Unknown", "m", (string?)null, (string?)null), (result.Images[4].Error!.Code, result.Images[4].Error!.Message, result.Images[4].Error!.Param, result.Images[4].Error!.Type));
+            Assert.Equal(("C", ""), (result.Images[5].Error!.Code, result.Images[5].Error!.Message));
+        }
+    }
+
+    [Fact]
     public async Task DecodesBase64ToTheOriginalBytesAndKeepsErrorSlotsInPlace()
     {
         string body = $$$"""{"model":"m","created":1700000000,"data":[{"b64_json":"{{{Convert.ToBase64String(ImageB)}}}","size":"1x1"},{"error":{"code":"OutputImageSensitiveContentDetected","message":"blocked","param":"prompt","type":"BadRequest"}}]}""";

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Text;
+using Seedream.Api;
 using Seedream.Imaging;
 
 namespace Seedream.Commands
@@ -23,6 +24,7 @@ namespace Seedream.Commands
         private readonly List<GalleryPage.Entry> _entries = new List<GalleryPage.Entry>();
         private readonly HashSet<string> _seen = new HashSet<string>(StringComparer.Ordinal);
         private string? _firstFolder;
+        private string? _outFile;
 
         /// <summary>Folders of saved images, or image files; wildcards allowed. The current folder by default.</summary>
         [Parameter(ParameterSetName = PathSet, Position = 0, ValueFromPipeline = true)]
@@ -47,6 +49,23 @@ namespace Seedream.Commands
 
         [Parameter]
         public SwitchParameter PassThru { get; set; }
+
+        protected override void BeginProcessing()
+        {
+            if (OutFile is null)
+            {
+                return;
+            }
+
+            try
+            {
+                _outFile = PathResolver.ResolveOutput(this, OutFile, nameof(OutFile));
+            }
+            catch (SeedreamValidationException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, SeedreamErrors.InvalidParameter, ErrorCategory.InvalidArgument, OutFile));
+            }
+        }
 
         protected override void ProcessRecord()
         {
@@ -92,9 +111,7 @@ namespace Seedream.Commands
                 return;
             }
 
-            string page = OutFile is null
-                ? System.IO.Path.Combine(_firstFolder ?? SessionState.Path.CurrentFileSystemLocation.ProviderPath, DefaultFileName)
-                : GetUnresolvedProviderPathFromPSPath(OutFile);
+            string page = _outFile ?? System.IO.Path.Combine(_firstFolder ?? SessionState.Path.CurrentFileSystemLocation.ProviderPath, DefaultFileName);
             if (Directory.Exists(page))
             {
                 page = System.IO.Path.Combine(page, DefaultFileName);

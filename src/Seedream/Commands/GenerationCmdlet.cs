@@ -259,7 +259,7 @@ namespace Seedream.Commands
 
             SeedreamRequest sent = SeedreamRequest.From(request, model, ProviderInfo.Name, images);
             string identity = RequestIdentity.Of(request, ProviderInfo.Name, sent.References);
-            if (_journal != null && Recall(identity, prompt, request, sent, images.Count, target))
+            if (_journal != null && Recall(identity, prompt, request, sent, images.Count, model, target))
             {
                 return;
             }
@@ -501,7 +501,7 @@ namespace Seedream.Commands
         /// A request the checkpoint holds as answered is not sent: its images are written again (with the file Save wrote
         /// for them, or their URL while it lives). When one of them has neither, it is sent again, and said so.
         /// </summary>
-        private bool Recall(string identity, string prompt, GenerationRequest request, SeedreamRequest sent, int references, object? target)
+        private bool Recall(string identity, string prompt, GenerationRequest request, SeedreamRequest sent, int references, SeedreamModel? model, object? target)
         {
             CheckpointRequest? recorded = _journal!.FindRequest(identity);
             if (recorded is null)
@@ -537,7 +537,7 @@ namespace Seedream.Commands
                     ReferenceCount = references,
                     Created = image.Created,
                     ExpiresAt = image.ExpiresAt,
-                    OutputFormat = image.OutputFormat ?? request.OutputFormat ?? "jpeg",
+                    OutputFormat = OutputFormatOf(image.OutputFormat, request, model),
                     Background = image.Background,
                     Cost = image.Cost,
                     RequestId = image.RequestId,
@@ -789,6 +789,10 @@ namespace Seedream.Commands
             _ => field.ToString(),
         };
 
+        /// <summary>An image's format: what the answer (or the checkpoint) says, else what was asked, else the model's default.</summary>
+        private static string OutputFormatOf(string? answered, GenerationRequest request, SeedreamModel? model) =>
+            answered ?? request.OutputFormat ?? model?.DefaultOutputFormat ?? "jpeg";
+
         private static SeedreamImage ToResult(GeneratedImage image, GenerationRequest request, string prompt, int references, (int Width, int Height)? requestedSize, SeedreamModel? model)
         {
             var result = new SeedreamImage
@@ -801,7 +805,7 @@ namespace Seedream.Commands
                 Mode = request.Mode,
                 ReferenceCount = references,
                 Created = image.Created ?? DateTimeOffset.UtcNow,
-                OutputFormat = image.OutputFormat ?? request.OutputFormat ?? model?.DefaultOutputFormat ?? "jpeg",
+                OutputFormat = OutputFormatOf(image.OutputFormat, request, model),
                 Background = image.Background,
                 ImageBytes = image.Bytes,
             };

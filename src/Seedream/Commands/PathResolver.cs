@@ -175,18 +175,27 @@ namespace Seedream.Commands
         /// </summary>
         public static string ResolveOutputFile(PSCmdlet cmdlet, string path, string parameterName)
         {
-            if (string.IsNullOrWhiteSpace(path))
-            {
-                throw Refuse(parameterName, "must not be empty; give the path of a file.");
-            }
-
-            string file = ResolveLiteral(cmdlet, path, parameterName);
+            string file = ResolveOutput(cmdlet, path, parameterName);
             if (Directory.Exists(file))
             {
                 throw Refuse(parameterName, $"'{path}' is a folder; give the path of a file.");
             }
 
             return file;
+        }
+
+        /// <summary>
+        /// The file or folder an output parameter names, taken literally (it need not exist yet). Refuses an empty value
+        /// and other providers; the caller decides what a folder means.
+        /// </summary>
+        public static string ResolveOutput(PSCmdlet cmdlet, string path, string parameterName)
+        {
+            if (string.IsNullOrWhiteSpace(path))
+            {
+                throw Refuse(parameterName, "must not be empty; give the path of a file.");
+            }
+
+            return ResolveLiteral(cmdlet, path, parameterName);
         }
 
         private static string ResolveLiteral(PSCmdlet cmdlet, string path, string parameterName)

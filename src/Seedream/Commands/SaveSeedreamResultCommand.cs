@@ -200,14 +200,14 @@ namespace Seedream.Commands
                     continue;
                 }
 
-                if (image.ImageBytes is null && Simulator.SimulatedImage.IsSimulatorUrl(new Uri(image.Url!)))
-                {
-                    _simulator ??= Simulator.SimulatorSetup.Handler();
-                }
+                // A simulated image's URL is answered in process: decided here, once, and handed to the download.
+                Simulator.SimulatorHandler? simulator = image.ImageBytes is null && Simulator.SimulatedImage.IsSimulatorUrl(new Uri(image.Url!))
+                    ? _simulator ??= Simulator.SimulatorSetup.Handler()
+                    : null;
 
                 _filesQueued++;
                 RequestProgress();
-                StartWork((sink, token) => SaveAsync(image, baseName, expected, key, layerSet, sink, token), image);
+                StartWork((sink, token) => SaveAsync(image, baseName, expected, key, layerSet, simulator, sink, token), image);
             }
         }
 
@@ -269,7 +269,7 @@ namespace Seedream.Commands
             }
         }
 
-        private async Task SaveAsync(SeedreamImage image, string baseName, string expected, string key, LayerManifest? layerSet, WorkSink sink, CancellationToken cancellationToken)
+        private async Task SaveAsync(SeedreamImage image, string baseName, string expected, string key, LayerManifest? layerSet, Simulator.SimulatorHandler? simulator, WorkSink sink, CancellationToken cancellationToken)
         {
             string temporary = System.IO.Path.Combine(_folder, $".{baseName}.{Guid.NewGuid():N}.partial");
             var counter = new DownloadCounter();
@@ -285,9 +285,9 @@ namespace Seedream.Commands
                     {
                         var url = new Uri(image.Url!);
                         ConnectionSettings settings = ConnectionSettings;
-                        if (Simulator.SimulatedImage.IsSimulatorUrl(url))
+                        if (simulator != null)
                         {
-                            settings.InProcessHandler = _simulator;
+                            settings.InProcessHandler = simulator;
                         }
 
                         var downloader = new ImageDownloader(HttpClientCache.Get(settings), RetryPolicy)
