@@ -272,10 +272,12 @@ function Get-ParameterMetadata {
 }
 
 function Get-DocumentedParameterName {
-    <# The parameters help must cover: every parameter but the common ones (WhatIf and Confirm are documented). #>
+    <# The parameters help must cover: every parameter but the common ones (WhatIf and Confirm are documented) and the hidden (DontShow) ones. #>
     param([Parameter(Mandatory)] [System.Management.Automation.CommandInfo] $Command)
     $common = [System.Management.Automation.PSCmdlet]::CommonParameters
-    @($Command.Parameters.Keys | Where-Object { $_ -notin $common })
+    @($Command.Parameters.Values | Where-Object {
+            $_.Name -notin $common -and -not ($_.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] -and $_.DontShow })
+        } | ForEach-Object Name)
 }
 
 function Update-MarkdownHelp {
@@ -296,8 +298,14 @@ function Update-MarkdownHelp {
             Parameters = @(); Inputs = @(); Outputs = @(); Notes = @(); Links = @(); Path = $Path
         }
     }
+    # PowerShell's own syntax line lists hidden (DontShow) parameters too; the help leaves them out.
+    $documented = Get-DocumentedParameterName $Command
     $help.Syntax = @(foreach ($set in $Command.ParameterSets) {
-            [pscustomobject]@{ ParameterSet = $set.Name; Text = "$($Command.Name) $set" }
+            $text = "$($Command.Name) $set"
+            foreach ($hidden in $set.Parameters | Where-Object { $_.Name -notin $documented -and $_.Name -notin [System.Management.Automation.PSCmdlet]::CommonParameters }) {
+                $text = $text -replace " \[?\[?-$($hidden.Name)\]? <[^>]+>\]?", ''
+            }
+            [pscustomobject]@{ ParameterSet = $set.Name; Text = $text }
         })
     $existing = @{}
     foreach ($parameter in $help.Parameters) { $existing[$parameter.Name] = $parameter }

@@ -193,6 +193,34 @@ Describe 'Batches' {
             (Get-Generation | ForEach-Object { $_.body.size }) | Should -Be @('2K', '2K')
         }
 
+        It 'files piped to New-SeedreamImage: a file''s own Size (its length, PowerShell 7.6) is not the request''s size' {
+            # The Size member is added where the PowerShell running the tests does not give files one (7.4, 7.5).
+            $files = Get-Item -LiteralPath $Good.FullName, $Other.FullName | ForEach-Object {
+                if (-not $_.PSObject.Properties['Size']) { $_ | Add-Member -NotePropertyName Size -NotePropertyValue $_.Length }
+                $_
+            }
+            $results = $files | New-SeedreamImage -Prompt { 'a poster for ' + $_.BaseName }
+            Get-SentPrompts | Should -Be @('a poster for good', 'a poster for other')
+            @(Get-Generation | Where-Object { $_.body.PSObject.Properties['size'] }) | Should -HaveCount 0
+            $results.Prompt | Should -Be @('a poster for good', 'a poster for other')
+            # A size the call gives still counts.
+            Reset-FakeSeedreamApi $Fake
+            $null = $files | New-SeedreamImage -Prompt { $_.BaseName } -Size 3K
+            (Get-Generation | ForEach-Object { $_.body.size }) | Should -Be @('3K', '3K')
+        }
+
+        It 'a file piped to New-SeedreamImage without -Prompt is that item''s error, never a request with its path as the prompt' {
+            $null = Get-Item -LiteralPath $Good.FullName, $Other.FullName | New-SeedreamImage -ErrorVariable failures -ErrorAction SilentlyContinue
+            Get-Generation | Should -HaveCount 0
+            $failures | Should -HaveCount 2
+            "$($failures[0])" | Should -BeLike 'Parameter -Prompt: give the prompt*a piped file or folder is not a prompt.'
+            $failures[0].FullyQualifiedErrorId | Should -BeLike 'Seedream.InvalidParameter,*'
+            # Lines of a prompt file (Get-Content: provider properties, but not items) are still prompts.
+            Set-Content -LiteralPath (Join-Path $Work 'prompts.txt') -Value 'a heron', 'a crane'
+            $null = Get-Content -LiteralPath (Join-Path $Work 'prompts.txt') | New-SeedreamImage
+            Get-SentPrompts | Should -Be @('a heron', 'a crane')
+        }
+
         It 'delay-bind script blocks on Edit-SeedreamImage: Get-ChildItem *.png | Edit-SeedreamImage -Prompt { "restyle " + $_.BaseName }' {
             $results = Get-Item -LiteralPath $Good.FullName, $Other.FullName | Edit-SeedreamImage -Prompt { 'restyle ' + $_.BaseName }
             Get-SentPrompts | Should -Be @('restyle good', 'restyle other')

@@ -194,6 +194,36 @@ public class CatalogFileTests
         Assert.Equal(14, onBytePlus.Offer!.MaxReferenceImages);
         Assert.Equal(ModelMatch.Unknown, catalog.Choose("ep-20261201090000-abcde", catalog.FindProvider("APIYI")!).Match);
         Assert.Contains("ep-20261201090000-abcde", catalog.Suggest("ep-20261201090000-abcdf", catalog.FindProvider("BytePlus")!));
+        Assert.Same(catalog.FindModel("4.0"), catalog.FindModel(" EP-20261201090000-ABCDE "));
+        Assert.StartsWith("-Model 'ep-20261201090000-abcde' is an endpoint of 4.0 on BytePlus (from ", onBytePlus.Description);
+        Assert.EndsWith("); its rules and prices apply.", onBytePlus.Description);
+    }
+
+    [Theory]
+    [InlineData("flash", "-Model 'flash' is 5.0-flash; APIYI calls it seedream-5-0-flash-260915.")]
+    [InlineData(" SEEDREAM-5-0-FLASH-260915 ", "-Model 'SEEDREAM-5-0-FLASH-260915' is 5.0-flash (seedream-5-0-flash-260915 on APIYI).")]
+    [InlineData("dola-seedream-5-0-flash-260915", "-Model 'dola-seedream-5-0-flash-260915' is another provider's id of 5.0-flash; APIYI calls it seedream-5-0-flash-260915, which is sent.")]
+    [InlineData("seedream-9-9", "-Model 'seedream-9-9' is not in the catalog; it is sent as is.")]
+    public void A_choice_says_in_one_line_what_was_given_and_what_is_sent(string requested, string says)
+    {
+        SeedreamCatalog catalog = ModelCatalog.Shipped;
+        Assert.Equal(says, catalog.Choose(requested, catalog.FindProvider("APIYI")!).Description);
+    }
+
+    [Fact]
+    public void Suggestions_offer_the_short_names_as_well_as_the_ids()
+    {
+        SeedreamCatalog catalog = ModelCatalog.Shipped;
+        Assert.Equal(new[] { "flash" }, catalog.Suggest("flsh", catalog.FindProvider("APIYI")!));
+    }
+
+    [Fact]
+    public void Model_names_for_a_message_are_the_matching_models_in_catalog_order_or_none()
+    {
+        SeedreamCatalog catalog = ModelCatalog.Shipped;
+        SeedreamProvider apiyi = catalog.FindProvider("APIYI")!;
+        Assert.Equal("5.5, 4.5", catalog.NamesOn(apiyi, m => m.Family is "4.5" or "5.5"));
+        Assert.Equal("none on APIYI", catalog.NamesOn(apiyi, _ => false));
     }
 
     private static SeedreamCatalog WithEndpoints(params string[] ids) =>
@@ -223,6 +253,7 @@ public class CatalogFileTests
     [InlineData("ep-dddd-000000000000", "ep-dddd-000000111111", false)]  // six are not
     [InlineData("ep-qz", "ep-qzzz", true)]                               // a short value: two edits always are
     [InlineData("ep-qz", "ep-qzzzz", false)]                             // three are not
+    [InlineData("q", "ep-qzzz", false)]                                  // six edits from a one-letter value, however short it is
     public void Suggestions_reach_a_quarter_of_the_values_length_and_at_least_two_edits(string value, string id, bool offered)
     {
         SeedreamCatalog catalog = WithEndpoints(id);
