@@ -88,10 +88,18 @@ namespace Seedream
         /// <summary>True for a result recalled from a checkpoint rather than received now.</summary>
         public bool FromCheckpoint { get; set; }
 
-        /// <summary>The decoded image of a Base64Json answer; no view shows it.</summary>
-        public byte[]? ImageBytes { get; set; }
+        /// <summary>The decoded image of a Base64Json answer; no view shows it. Joined into one array on first use: saving
+        /// and hashing read <see cref="Payload"/> and never ask for it.</summary>
+        public byte[]? ImageBytes
+        {
+            get => Payload?.ToArray();
+            set => Payload = value is null ? null : Api.ImagePayload.FromArray(value);
+        }
 
-        public bool HasImageBytes => ImageBytes != null;
+        public bool HasImageBytes => Payload != null;
+
+        /// <summary>The decoded image as the decoder left it (pieces, not copied); null for hosted URLs.</summary>
+        internal Api.ImagePayload? Payload { get; set; }
 
         /// <summary>
         /// True for an image the module's simulator made (-Provider Simulator): drawn in process, marked "SIMULATED", never
@@ -110,11 +118,11 @@ namespace Seedream
         internal SeedreamImage WithoutBytes()
         {
             var copy = (SeedreamImage)MemberwiseClone();
-            copy.ImageBytes = null;
+            copy.Payload = null;
             return copy;
         }
 
-        public override string ToString() => Url ?? $"{Model} image {Index} ({Size}, {ImageBytes?.Length ?? 0:N0} bytes inline)";
+        public override string ToString() => Url ?? $"{Model} image {Index} ({Size}, {Payload?.Length ?? 0:N0} bytes inline)";
     }
 
     /// <summary>

@@ -33,6 +33,23 @@ Describe 'Bounded memory' {
     }
   }
 
+  Describe 'Unstreamed images' {
+    It 'saves inline images of many decoding pieces byte for byte, and ImageBytes is the same image' {
+        # About 3 MB an image: some fifty 64 KB pieces, the last one part full.
+        Set-FakeSetting $Fake -ImagePaddingBytes 3000017
+        $results = @(New-SeedreamImage -Prompt 'two large scenes' -MaxImages 2 -ResponseFormat Base64Json)
+        # -NoProvenance: the file is then exactly the bytes received (provenance would add an XMP packet).
+        $saved = @($results | Save-SeedreamResult -Path $TestDrive -NoProvenance -PassThru)
+        $saved | Should -HaveCount 2
+        foreach ($i in 0, 1) {
+            $bytes = [IO.File]::ReadAllBytes($saved[$i].FullName)
+            $bytes.Length | Should -BeGreaterOrEqual 3000017
+            [Convert]::ToBase64String($results[$i].ImageBytes) | Should -BeExactly ([Convert]::ToBase64String($bytes))
+            "$($results[$i])" | Should -BeLike "* image $i (*, $($bytes.Length.ToString('N0')) bytes inline)"
+        }
+    }
+  }
+
   Describe 'Streamed images' {
     It 'holds no image once it is written, and pauses the stream read for a slow consumer' {
         # About 11 MB of base64 an image: the connection's buffers hold at most one or two beyond those in the module.

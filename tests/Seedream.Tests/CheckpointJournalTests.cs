@@ -164,7 +164,7 @@ public sealed class CheckpointJournalTests : IDisposable
     {
         Assert.Equal("abc:3", CheckpointJournal.ImageKey("abc", 3, "https://x", null));
         Assert.StartsWith("url:", CheckpointJournal.ImageKey(null, 0, "https://x", null));
-        Assert.StartsWith("bytes:", CheckpointJournal.ImageKey(null, 0, null, new byte[] { 1 }));
+        Assert.Equal("bytes:4bf5122f344554c53bde2ebb8cd2b7e3d1600ad631c385a5d7cce23c7785459a", CheckpointJournal.ImageKey(null, 0, null, Seedream.Api.ImagePayload.FromArray(new byte[] { 1 })));
     }
 
     private static GenerationRequest Request(string prompt = "a fox") => new()

@@ -178,7 +178,7 @@ public sealed class GenerationBodyReaderTests
                 at += piece;
             }
 
-            Assert.Equal(original, decoder.Finish());
+            Assert.Equal(original, decoder.Finish().ToArray());
         }
     }
 

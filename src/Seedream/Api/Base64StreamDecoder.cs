@@ -6,10 +6,10 @@ using System.Collections.Generic;
 namespace Seedream.Api
 {
     /// <summary>
-    /// Decodes base64 that arrives in pieces of any length into 64 KB chunks, and hands back exactly the decoded
-    /// bytes at the end; the base64 text itself is never gathered. The chunks come from, and go back to, a spare
-    /// stack the caller keeps, so the images of one answer reuse the same few megabytes. Invalid base64 raises <see cref="FormatException"/>
-    /// (the rules of <see cref="Convert.FromBase64String(string)"/>: padded, no whitespace).
+    /// Decodes base64 that arrives in pieces of any length into 64 KB chunks, and hands the chunks over at the end as
+    /// the image's <see cref="ImagePayload"/>: neither the base64 text nor a second copy of the bytes is ever gathered.
+    /// Invalid base64 raises <see cref="FormatException"/> (the rules of <see cref="Convert.FromBase64String(string)"/>:
+    /// padded, no whitespace).
     /// </summary>
     internal sealed class Base64StreamDecoder
     {
@@ -18,18 +18,12 @@ namespace Seedream.Api
         /// <summary>The part of each chunk used: whole 3-byte groups, so a decoded group never straddles two chunks.</summary>
         private const int ChunkCapacity = ChunkSize / 3 * 3;
 
-        private readonly Stack<byte[]> _spare;
         private readonly List<byte[]> _full = new List<byte[]>();
         private readonly byte[] _pending = new byte[8];
         private int _pendingLength;
         private byte[]? _current;
         private int _currentLength;
         private long _total;
-
-        public Base64StreamDecoder(Stack<byte[]>? spareChunks = null)
-        {
-            _spare = spareChunks ?? new Stack<byte[]>();
-        }
 
         /// <summary>Adds base64 text. The last group is held back until <see cref="Finish"/>, as it may hold padding.</summary>
         public void Append(ReadOnlySpan<byte> base64)
@@ -69,8 +63,8 @@ namespace Seedream.Api
             _pendingLength = base64.Length;
         }
 
-        /// <summary>Decodes the held-back end and returns all the bytes; the chunks go back to the spare stack.</summary>
-        public byte[] Finish()
+        /// <summary>Decodes the held-back end and returns the bytes in the chunks they were decoded into (not copied).</summary>
+        public ImagePayload Finish()
         {
             if (_pendingLength % 4 != 0)
             {
@@ -79,41 +73,15 @@ namespace Seedream.Api
 
             Decode(new ReadOnlySpan<byte>(_pending, 0, _pendingLength), isFinalBlock: true);
             _pendingLength = 0;
-
-            var bytes = new byte[_total];
-            int offset = 0;
-            foreach (byte[] chunk in _full)
-            {
-                Buffer.BlockCopy(chunk, 0, bytes, offset, ChunkCapacity);
-                offset += ChunkCapacity;
-                _spare.Push(chunk);
-            }
-
-            _full.Clear();
             if (_current != null)
             {
-                Buffer.BlockCopy(_current, 0, bytes, offset, _currentLength);
-                _spare.Push(_current);
+                _full.Add(_current);
                 _current = null;
             }
 
-            return bytes;
-        }
-
-        /// <summary>Gives the chunks back when decoding is abandoned.</summary>
-        public void Abandon()
-        {
-            foreach (byte[] chunk in _full)
-            {
-                _spare.Push(chunk);
-            }
-
+            var payload = new ImagePayload(_full.ToArray(), ChunkCapacity, _total);
             _full.Clear();
-            if (_current != null)
-            {
-                _spare.Push(_current);
-                _current = null;
-            }
+            return payload;
         }
 
         private void DecodeGroups(ReadOnlySpan<byte> groups) => Decode(groups, isFinalBlock: false);
@@ -129,7 +97,7 @@ namespace Seedream.Api
                         _full.Add(_current);
                     }
 
-                    _current = _spare.Count > 0 ? _spare.Pop() : new byte[ChunkSize];
+                    _current = new byte[ChunkSize];
                     _currentLength = 0;
                 }
 

@@ -47,11 +47,10 @@ namespace Seedream.Api
         internal static Task<GenerationEventData?> ReadEventAsync(Stream data, int maxValueBytes, CancellationToken cancellationToken) =>
             ReadEventAsync(new IncrementalJsonReader(data, InitialBufferSize, maxValueBytes), cancellationToken);
 
-        /// <param name="spareChunks">Decoding chunks shared by the events of one stream.</param>
         /// <param name="beforeImageBytes">Awaited when the event's b64_json value starts, before any of it is read or decoded.</param>
-        internal static Task<GenerationEventData?> ReadEventAsync(Stream data, int maxValueBytes, Stack<byte[]> spareChunks, Func<CancellationToken, Task>? beforeImageBytes,
+        internal static Task<GenerationEventData?> ReadEventAsync(Stream data, int maxValueBytes, Func<CancellationToken, Task>? beforeImageBytes,
             CancellationToken cancellationToken) =>
-            ReadEventAsync(new IncrementalJsonReader(data, InitialBufferSize, maxValueBytes, spareChunks), cancellationToken, beforeImageBytes);
+            ReadEventAsync(new IncrementalJsonReader(data, InitialBufferSize, maxValueBytes), cancellationToken, beforeImageBytes);
 
         internal static async Task<GenerationEventData?> ReadEventAsync(IncrementalJsonReader json, CancellationToken cancellationToken,
             Func<CancellationToken, Task>? beforeImageBytes = null)
@@ -237,7 +236,7 @@ namespace Seedream.Api
                     image.Background = await json.StringValueAsync(cancellationToken).ConfigureAwait(false);
                     return true;
                 case "b64_json":
-                    image.Bytes = await json.Base64ValueAsync(cancellationToken).ConfigureAwait(false);
+                    image.Payload = await json.Base64ValueAsync(cancellationToken).ConfigureAwait(false);
                     return true;
                 case "z_index":
                     image.ZIndex = await json.IntegerValueAsync(cancellationToken).ConfigureAwait(false) is long z && z >= 0 && z <= int.MaxValue ? (int)z : (int?)null;

@@ -47,8 +47,15 @@ namespace Seedream.Api
         public int Index { get; set; }
         public string? Url { get; set; }
 
-        /// <summary>The decoded bytes of a b64_json answer.</summary>
-        public byte[]? Bytes { get; set; }
+        /// <summary>The decoded bytes of a b64_json answer, as the decoder's pieces.</summary>
+        public ImagePayload? Payload { get; set; }
+
+        /// <summary>The same bytes as one array (joined on first use; see <see cref="ImagePayload.ToArray"/>).</summary>
+        public byte[]? Bytes
+        {
+            get => Payload?.ToArray();
+            set => Payload = value is null ? null : ImagePayload.FromArray(value);
+        }
 
         /// <summary>The size as the API states it, WxH.</summary>
         public string? Size { get; set; }
@@ -86,7 +93,7 @@ namespace Seedream.Api
         internal GeneratedImage WithoutBytes()
         {
             var copy = (GeneratedImage)MemberwiseClone();
-            copy.Bytes = null;
+            copy.Payload = null;
             return copy;
         }
     }

@@ -24,7 +24,6 @@ namespace Seedream.Api
         private readonly Stream _stream;
         private readonly int _maxTokenBytes;
         private readonly byte[] _one = new byte[1];
-        private readonly Stack<byte[]> _spareChunks;
         private byte[] _buffer;
         private int _start;
         private int _end;
@@ -44,15 +43,7 @@ namespace Seedream.Api
         /// <param name="maxTokenBytes">The longest single token held (a string that is used, a property name); b64_json
         /// and skipped values are not held, so not bounded by it.</param>
         public IncrementalJsonReader(Stream stream, int initialBufferSize, int maxTokenBytes)
-            : this(stream, initialBufferSize, maxTokenBytes, new Stack<byte[]>())
         {
-        }
-
-        /// <param name="spareChunks">The decoding chunks to reuse: the events of one stream share them, so each image
-        /// decodes into the chunks the one before it used instead of into new ones.</param>
-        public IncrementalJsonReader(Stream stream, int initialBufferSize, int maxTokenBytes, Stack<byte[]> spareChunks)
-        {
-            _spareChunks = spareChunks;
             _stream = stream;
             _maxTokenBytes = Math.Max(1, maxTokenBytes);
             _buffer = new byte[Math.Max(1, Math.Min(initialBufferSize, _maxTokenBytes))];
@@ -272,7 +263,7 @@ namespace Seedream.Api
         /// straight from the read buffer; then its bytes in the buffer are replaced by an empty string (<c>""</c>) so the
         /// JSON reader goes on from there as if it had read the value itself. Anything else is left to the JSON reader.
         /// </summary>
-        public async Task<byte[]?> Base64ValueAsync(CancellationToken cancellationToken)
+        public async Task<ImagePayload?> Base64ValueAsync(CancellationToken cancellationToken)
         {
             _scan = _start;
             while (await EnsureAsync(1, cancellationToken).ConfigureAwait(false) && IsWhitespace(_buffer[_scan]))
@@ -288,34 +279,26 @@ namespace Seedream.Api
             }
 
             _scan++;
-            var decoder = new Base64StreamDecoder(_spareChunks);
-            try
+            var decoder = new Base64StreamDecoder();
+            while (true)
             {
-                while (true)
+                if (!await EnsureAsync(1, cancellationToken).ConfigureAwait(false))
                 {
-                    if (!await EnsureAsync(1, cancellationToken).ConfigureAwait(false))
-                    {
-                        throw new JsonException("The answer ended inside a b64_json string.");
-                    }
+                    throw new JsonException("The answer ended inside a b64_json string.");
+                }
 
-                    if (DecodePlainRun(decoder))
-                    {
-                        break;
-                    }
+                if (DecodePlainRun(decoder))
+                {
+                    break;
+                }
 
-                    if (_scan < _end && _buffer[_scan] == (byte)'\\')
-                    {
-                        await DecodeEscapeAsync(decoder, cancellationToken).ConfigureAwait(false);
-                    }
+                if (_scan < _end && _buffer[_scan] == (byte)'\\')
+                {
+                    await DecodeEscapeAsync(decoder, cancellationToken).ConfigureAwait(false);
                 }
             }
-            catch
-            {
-                decoder.Abandon();
-                throw;
-            }
 
-            byte[] decoded = decoder.Finish();
+            ImagePayload decoded = decoder.Finish();
 
             // _scan is on the closing quote, and the byte before it has been read: together they become "".
             _buffer[_scan - 1] = (byte)'"';

@@ -84,7 +84,7 @@ namespace Seedream.Api
         /// <summary>A slot with neither an image (url, b64_json) nor an error fails as an invalid response.</summary>
         public static GeneratedImage Complete(GeneratedImage image)
         {
-            if (image.Error is null && image.Url is null && image.Bytes is null)
+            if (image.Error is null && image.Url is null && image.Payload is null)
             {
                 image.Error = new ApiError("InvalidResponse", "A data[] slot held neither url, b64_json nor error.");
             }

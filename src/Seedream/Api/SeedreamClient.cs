@@ -369,9 +369,6 @@ namespace Seedream.Api
             using var reader = new ServerSentEventReader(content, _options.StreamIdleTimeout);
             bool completed = false;
 
-            // One image's decoding chunks, reused by the next: a long stream allocates them once.
-            var spareChunks = new System.Collections.Generic.Stack<byte[]>();
-
             // Images handed over whose room has not been waited for. The wait comes when the next image's bytes start, not
             // when an image is handed over: the stream read pauses before decoding another image until the pipeline has
             // taken every earlier one, while a stream whose last image is waiting still reads on to its end.
@@ -392,7 +389,7 @@ namespace Seedream.Api
                 {
                     // The event's data is parsed as it arrives (b64_json decoded chunk by chunk), never collected first.
                     sse = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                    data = sse is null ? null : await GenerationBodyReader.ReadEventAsync(sse.Data, _options.MaxValueBytes, spareChunks, beforeImageBytes, cancellationToken).ConfigureAwait(false);
+                    data = sse is null ? null : await GenerationBodyReader.ReadEventAsync(sse.Data, _options.MaxValueBytes, beforeImageBytes, cancellationToken).ConfigureAwait(false);
                 }
                 catch (TimeoutException ex)
                 {

@@ -115,7 +115,7 @@ namespace Seedream.Checkpoint
         }
 
         /// <summary>What a saved image is known by: its request identity and index, else its URL's or bytes' SHA-256.</summary>
-        public static string ImageKey(string? requestHash, int index, string? url, byte[]? bytes)
+        public static string ImageKey(string? requestHash, int index, string? url, Api.ImagePayload? bytes)
         {
             if (!string.IsNullOrEmpty(requestHash))
             {
@@ -127,7 +127,13 @@ namespace Seedream.Checkpoint
                 return "url:" + Imaging.Sha256Hash.Hex(Encoding.UTF8.GetBytes(url));
             }
 
-            return bytes is null ? "" : "bytes:" + Imaging.Sha256Hash.Hex(bytes);
+            if (bytes is null)
+            {
+                return "";
+            }
+
+            using Stream data = bytes.OpenRead();
+            return "bytes:" + Imaging.Sha256Hash.Hex(data);
         }
 
         public CheckpointRequest? FindRequest(string id)

@@ -360,7 +360,7 @@ namespace Seedream.Commands
 
                         if (deferred is null)
                         {
-                            lastBytes = image.Bytes?.Length ?? 0;
+                            lastBytes = (int)(image.Payload?.Length ?? 0);
                             sink.WriteObject(result, whenWritten: () => room!.Release());
                         }
                         else
@@ -424,9 +424,10 @@ namespace Seedream.Commands
         }
 
         /// <summary>
-        /// A streamed image's bytes become large-object garbage once the pipeline has taken the image. Left to itself the
-        /// GC lets a dozen such arrays pile up before a full collection (17 x one image in the benchmark's 15-image
-        /// stream); one background collection after each large image written keeps the process near what it holds.
+        /// A streamed image's bytes (its decoding pieces, promoted to the oldest generation while the image waited) become
+        /// garbage once the pipeline has taken the image. Left to itself the GC lets a dozen images pile up before a full
+        /// collection (17 x one image in the benchmark's 15-image stream); one background collection after each large image
+        /// written keeps the process near what it holds.
         /// </summary>
         private static void ReleasedLargeImage(int bytes)
         {
@@ -790,6 +791,13 @@ namespace Seedream.Commands
         };
 
         /// <summary>An image's format: what the answer (or the checkpoint) says, else what was asked, else the model's default.</summary>
+        /// <summary>The header of an inline image, read from its pieces; null when it is not one the module reads.</summary>
+        private static ImageHeader? ReadHeader(ImagePayload payload)
+        {
+            using Stream bytes = payload.OpenRead();
+            return ImageHeaderReader.TryRead(bytes, out ImageHeader header, out _) ? header : (ImageHeader?)null;
+        }
+
         private static string OutputFormatOf(string? answered, GenerationRequest request, SeedreamModel? model) =>
             answered ?? request.OutputFormat ?? model?.DefaultOutputFormat ?? "jpeg";
 
@@ -807,11 +815,11 @@ namespace Seedream.Commands
                 Created = image.Created ?? DateTimeOffset.UtcNow,
                 OutputFormat = OutputFormatOf(image.OutputFormat, request, model),
                 Background = image.Background,
-                ImageBytes = image.Bytes,
+                Payload = image.Payload,
             };
             result.ExpiresAt = image.Url != null ? result.Created + ModelCatalog.UrlLifetime : (DateTimeOffset?)null;
 
-            if (image.Bytes != null && ImageHeaderReader.TryRead(image.Bytes, out ImageHeader header, out _))
+            if (image.Payload != null && ReadHeader(image.Payload) is { } header)
             {
                 result.Width = header.Width;
                 result.Height = header.Height;

@@ -157,7 +157,7 @@ namespace Seedream.Commands
                     continue;
                 }
 
-                string key = Checkpoint.CheckpointJournal.ImageKey(image.RequestHash, image.Index, image.Url, image.ImageBytes);
+                string key = Checkpoint.CheckpointJournal.ImageKey(image.RequestHash, image.Index, image.Url, image.Payload);
                 if (SkipSaved(image, key))
                 {
                     continue;
@@ -178,13 +178,13 @@ namespace Seedream.Commands
                     continue;
                 }
 
-                if (image.ImageBytes is null && image.Url is null)
+                if (!image.HasImageBytes && image.Url is null)
                 {
                     WriteError(new ErrorRecord(new SeedreamException("The result holds neither a URL nor image bytes."), "Seedream.NothingToSave", ErrorCategory.InvalidData, image));
                     continue;
                 }
 
-                if (image.ImageBytes is null && !IsDownloadable(image.Url!))
+                if (!image.HasImageBytes && !IsDownloadable(image.Url!))
                 {
                     WriteError(new ErrorRecord(
                         new SeedreamDownloadException("The result's URL is not an absolute http or https URL; only those are downloaded.", DownloadFailure.UnsupportedScheme),
@@ -192,7 +192,7 @@ namespace Seedream.Commands
                     continue;
                 }
 
-                if (image.ImageBytes is null && image.IsExpired)
+                if (!image.HasImageBytes && image.IsExpired)
                 {
                     WriteError(new ErrorRecord(
                         new SeedreamException($"The image URL expired at {image.ExpiresAt:u}; hosted images live 24 hours. Generate it again, or use -ResponseFormat Base64Json to keep the bytes."),
@@ -201,7 +201,7 @@ namespace Seedream.Commands
                 }
 
                 // A simulated image's URL is answered in process: decided here, once, and handed to the download.
-                Simulator.SimulatorHandler? simulator = image.ImageBytes is null && Simulator.SimulatedImage.IsSimulatorUrl(new Uri(image.Url!))
+                Simulator.SimulatorHandler? simulator = !image.HasImageBytes && Simulator.SimulatedImage.IsSimulatorUrl(new Uri(image.Url!))
                     ? _simulator ??= Simulator.SimulatorSetup.Handler()
                     : null;
 
@@ -277,9 +277,9 @@ namespace Seedream.Commands
             {
                 using (FileStream file = CreateTemporary(temporary, expected))
                 {
-                    if (image.ImageBytes != null)
+                    if (image.Payload != null)
                     {
-                        await file.WriteAsync(image.ImageBytes, 0, image.ImageBytes.Length, cancellationToken).ConfigureAwait(false);
+                        await image.Payload.WriteToAsync(file, cancellationToken).ConfigureAwait(false);
                     }
                     else
                     {
@@ -309,7 +309,7 @@ namespace Seedream.Commands
                     throw new InvalidDataException($"What was received for image {image.Index} is not a PNG, JPEG, WebP, BMP, TIFF or GIF image; nothing was saved.");
                 }
 
-                if (image.ImageBytes is null) ImageStructure.EnsureComplete(temporary, $"The download of image {image.Index}");
+                if (!image.HasImageBytes) ImageStructure.EnsureComplete(temporary, $"The download of image {image.Index}");
 
                 string final = System.IO.Path.Combine(_folder, baseName + format.Value.FileExtension());
                 if (File.Exists(final) && !Force.IsPresent)
@@ -661,9 +661,8 @@ namespace Seedream.Commands
         {
             // Sha256Hash, not SHA256.Create(): that throws under FIPS policy on Windows PowerShell.
             string? source = !string.IsNullOrEmpty(image.RequestId) ? image.RequestId : !string.IsNullOrEmpty(image.Url) ? image.Url : null;
-            byte[] hashed = source != null
-                ? Encoding.UTF8.GetBytes(source)
-                : image.ImageBytes ?? Encoding.UTF8.GetBytes(image.Prompt + image.Created.ToUnixTimeMilliseconds());
+            using Stream hashed = source != null ? new MemoryStream(Encoding.UTF8.GetBytes(source))
+                : image.Payload?.OpenRead() ?? new MemoryStream(Encoding.UTF8.GetBytes(image.Prompt + image.Created.ToUnixTimeMilliseconds()));
             return Sha256Hash.Hex(hashed).Substring(0, 6);
         }
 
