@@ -369,7 +369,8 @@ namespace Seedream.Commands
             try
             {
                 Directory.CreateDirectory(_folder);
-                return new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true);
+                // Unbuffered (buffer size 1): what is written comes in 64 KB pieces or 80 KB download reads already.
+                return new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, useAsync: true);
             }
             catch (UnauthorizedAccessException ex)
             {

@@ -31,8 +31,10 @@ namespace Seedream.Imaging
             string copy = TemporaryBeside(path);
             try
             {
-                using (var source = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920))
-                using (var destination = new FileStream(copy, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920))
+                // Unbuffered (buffer size 1): the embedder copies through its own 80 KB buffer, and two more per file
+                // would only be garbage while a batch's images are still held.
+                using (var source = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1))
+                using (var destination = new FileStream(copy, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1))
                 {
                     ProvenanceEmbedder.Embed(source, destination, record, cancellationToken);
                     destination.Flush(true);
