@@ -182,6 +182,22 @@ public sealed class GenerationBodyReaderTests
         }
     }
 
+    [Theory]
+    [InlineData("QUJD", "QQ=", "its length is not a multiple of 4")]
+    [InlineData("QUJD", "Q!==", "The b64_json value is not valid base64.")]
+    [InlineData("QU=D", "QUJD", "The b64_json value is not valid base64.")]
+    public void TheDecoderSaysWhatIsWrongWithBadBase64(string first, string second, string says)
+    {
+        var decoder = new Base64StreamDecoder();
+        FormatException error = Assert.Throws<FormatException>(() =>
+        {
+            decoder.Append(Encoding.ASCII.GetBytes(first));
+            decoder.Append(Encoding.ASCII.GetBytes(second));
+            decoder.Finish();
+        });
+        Assert.Contains(says, error.Message);
+    }
+
     public static TheoryData<string, Type> Malformed => new()
     {
         { "", typeof(JsonException) },

@@ -72,6 +72,14 @@ public class ImagePayloadTests
         Assert.Equal(original[^1], one[0]);
         Assert.Equal(0, stream.Read(one, 0, 3));
         Assert.Throws<NotSupportedException>(() => stream.Write(one, 0, 1));
+        Assert.Throws<NotSupportedException>(() => stream.SetLength(1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => stream.Position = -1);
+        Assert.Equal(65_535, stream.Seek(65_535, SeekOrigin.Begin));
+        Assert.Equal(65_530, stream.Seek(-5, SeekOrigin.Current));
+        Assert.Equal(65_540, stream.Seek(10, SeekOrigin.Current));
+        Assert.True(stream.CanRead);
+        Assert.True(stream.CanSeek);
+        Assert.False(stream.CanWrite);
     }
 
     [Theory]

@@ -530,6 +530,60 @@ public class RequestRulesTests
         Single(Shape(family: "rich", maxLayers: 4), RequestField.MaxLayers);
     }
 
+    [Fact]
+    public void The_layer_caps_ends_and_the_input_byte_limit_are_allowed_one_past_them_refused()
+    {
+        ReferenceFacts[] one = { Png("in.png", 1024, 1024) };
+        Allowed(Shape(family: "rich", layers: true, maxLayers: 1, facts: one));
+        Allowed(Shape(family: "rich", layers: true, facts: new[] { Png("in.png", 1024, 1024, bytes: 31_457_280) }));
+        Assert.Equal("the image file 'in.png' is 31,457,281 bytes; layer decomposition on rich takes at most 31,457,280 bytes (30 MB).",
+            Single(Shape(family: "rich", layers: true, facts: new[] { Png("in.png", 1024, 1024, bytes: 31_457_281) }), RequestField.Image).Message);
+        Assert.Equal("a layer cap needs layer decomposition.", Single(Shape(family: "rich", maxLayers: 4), RequestField.MaxLayers).Message);
+    }
+
+    [Fact]
+    public void Layer_decomposition_refuses_an_input_format_the_model_does_not_split()
+    {
+        // 5.0 Pro takes a HEIC reference, but splits only png, jpeg, webp, bmp, tiff and gif.
+        Allowed(Shape(family: "5.0-pro", facts: new[] { Png("in.heic", 1024, 1024, format: "heic") }));
+        string message = Single(Shape(family: "5.0-pro", layers: true, facts: new[] { Png("in.heic", 1024, 1024, format: "heic") }), RequestField.Image).Message;
+        Assert.StartsWith("the image file 'in.heic' is heic; layer decomposition on 5.0-pro takes ", message);
+        Allowed(Shape(family: "5.0-pro", layers: true, facts: new[] { new ReferenceFacts("an image of unknown format", null, 1000, 1024, 1024, null) }));
+    }
+
+    [Fact]
+    public void For_a_model_the_catalog_does_not_know_the_reference_limit_is_the_most_any_model_on_the_provider_takes()
+    {
+        // On Volcengine the test catalog's "gone" takes 14 and the shipped models 14 at most; on APIYI every model takes 10.
+        Assert.Equal("APIYI accepts at most 10 reference images; 11 were given.", Single(Shape(family: null, references: 11), RequestField.Image).Message);
+        Allowed(Shape(family: null, references: 10));
+        Allowed(Shape(family: null, provider: "Volcengine", references: 14));
+    }
+
+    [Theory]
+    [InlineData("2048x0")]
+    [InlineData("0x2048")]
+    [InlineData("2048x")]
+    [InlineData("x2048")]
+    [InlineData("2048x2048x2")]
+    public void A_size_without_two_positive_sides_is_not_dimensions(string text) => Assert.Null(RequestRules.ParseDimensions(text));
+
+    [Fact]
+    public void Tiers_and_sizes_with_a_zero_in_them_read()
+    {
+        Assert.True(RequestRules.IsTierName("10K", upperCaseOnly: true));
+        Assert.True(RequestRules.IsTierName("1.0K", upperCaseOnly: true));
+        Assert.Equal((2048, 2048), RequestRules.ParseDimensions("2048x2048"));
+    }
+
+    [Fact]
+    public void With_no_size_the_size_is_the_models_default()
+    {
+        SeedreamCatalog catalog = ModelCatalog.Parse("""{ "models": [ { "family": "4.0", "sizes": { "default": "1K" } } ] }""", "user.json", ModelCatalog.Shipped);
+        Assert.Equal((1024, 1024), RequestRules.ResolveSize(null, catalog.FindModel("4.0")));
+        Assert.Equal((2048, 2048), RequestRules.ResolveSize(null, ModelCatalog.Shipped.FindModel("4.0")));
+    }
+
     // ------------------------------------------------------------------ status and provider
 
     [Fact]
