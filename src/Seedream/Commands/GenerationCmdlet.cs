@@ -790,7 +790,6 @@ namespace Seedream.Commands
             _ => field.ToString(),
         };
 
-        /// <summary>An image's format: what the answer (or the checkpoint) says, else what was asked, else the model's default.</summary>
         /// <summary>The header of an inline image, read from its pieces; null when it is not one the module reads.</summary>
         private static ImageHeader? ReadHeader(ImagePayload payload)
         {
@@ -798,6 +797,7 @@ namespace Seedream.Commands
             return ImageHeaderReader.TryRead(bytes, out ImageHeader header, out _) ? header : (ImageHeader?)null;
         }
 
+        /// <summary>An image's format: what the answer (or the checkpoint) says, else what was asked, else the model's default.</summary>
         private static string OutputFormatOf(string? answered, GenerationRequest request, SeedreamModel? model) =>
             answered ?? request.OutputFormat ?? model?.DefaultOutputFormat ?? "jpeg";
 
