@@ -152,8 +152,9 @@ namespace Seedream.Commands
         protected bool PerItem(string parameter) => !_callLevel.Contains(parameter);
 
         /// <summary>
-        /// Edit-SeedreamImage: the item is an earlier result, whose Model, Size, OutputFormat and Prompt describe its own
-        /// output: they are not taken as the next request's values (only values the call gives, or delay-bind script blocks).
+        /// The pipeline item describes itself (an earlier result piped to Edit or Split, a file piped to any of them): its
+        /// Model, Size, OutputFormat and Prompt are not taken as the request's values (only values the call gives, or
+        /// delay-bind script blocks).
         /// </summary>
         protected virtual bool IgnoresPipedValues => false;
 
@@ -424,7 +425,7 @@ namespace Seedream.Commands
         }
 
         /// <summary>
-        /// A streamed image's bytes (its decoding pieces, promoted to the oldest generation while the image waited) become
+        /// A streamed image's bytes (its decoding pieces, which may reach an older generation while the image waits) become
         /// garbage once the pipeline has taken the image. Left to itself the GC lets a dozen images pile up before a full
         /// collection (17 x one image in the benchmark's 15-image stream); one background collection after each large image
         /// written keeps the process near what it holds.
